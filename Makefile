@@ -1,0 +1,41 @@
+# The two commands: `make run` serves the demo on embedded defaults, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test worker beat lint fmt migrate check-browser
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# DEBUG is on by default here (a developer's laptop); set DEBUG=False with a real SECRET_KEY
+# to run like production.
+run: export DEBUG ?= True
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py local_admin
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+worker: export DEBUG ?= True
+worker: $(STAMP)
+	$(BIN)/celery -A coalition worker --loglevel=info
+
+beat: export DEBUG ?= True
+beat: $(STAMP)
+	$(BIN)/celery -A coalition beat --loglevel=info --schedule $(VENV)/celerybeat-schedule
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "letters"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("letters/<slug:slug>/", views.detail, name="detail"),
+    path("letters/<slug:slug>/signatories/", views.signatories, name="signatories"),
+]

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailConfirmation
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from .emails import absolute_url
+from .outbox import outgoing_mail_queue
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        # Accounts are made by signing a letter (signatories.views.sign), which records the
+        # organisation with the account; a bare account would be an organisation-less login.
+        return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """allauth's mail goes through the outbox like ours: written now, sent by Celery."""
+        site = {"name": settings.SITE_NAME, "domain": urlsplit(settings.SITE_URL).netloc}
+        ctx = {"email": email, "current_site": site, **context}
+        message = self.render_mail(template_prefix, email, ctx)
+        outgoing_mail_queue(kind=template_prefix.rsplit("/", 1)[-1], message=message)
+
+    def get_email_confirmation_url(
+        self, request: HttpRequest | None, emailconfirmation: EmailConfirmation
+    ) -> str:
+        return absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Endorsement, Organization
+from .services import EndorsementChoices, OrganizationDetails
+
+
+def reject_control_characters(value: str) -> None:
+    """Invisible control characters have no place in a name; line breaks and tabs do."""
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in value):
+        raise ValidationError(_("Please remove the invisible control characters from this field."))
+
+
+class OrganizationForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("Website"),
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+        help_text=_("For example https://example.org"),
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["name", "country", "city", "website", "kind", "contact_name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "contact_name": _("Never shown publicly. Moderators may contact this person."),
+            "description": _("Optional. One or two sentences about your work."),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                field.validators.append(reject_control_characters)
+        self.fields["name"].widget.attrs["autocomplete"] = "organization"
+        self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["city"].widget.attrs["autocomplete"] = "address-level2"
+        self.fields["website"].widget.attrs["autocomplete"] = "url"
+
+    def details(self) -> OrganizationDetails:
+        data = self.cleaned_data
+        return OrganizationDetails(
+            name=data["name"],
+            country=str(data["country"]),
+            city=data["city"],
+            website=data["website"],
+            kind=data["kind"],
+            contact_name=data["contact_name"],
+            description=data["description"],
+        )
+
+
+class EndorsementForm(forms.ModelForm):
+    class Meta:
+        model = Endorsement
+        fields = ["comment", "listed_publicly", "wants_updates"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "comment": _("Optional. A sentence moderators and readers may see with your name."),
+            "listed_publicly": _("Untick to sign without your name appearing in the public list."),
+            "wants_updates": _("Optional. We will not share your address."),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].validators.append(reject_control_characters)
+
+    def choices(self) -> EndorsementChoices:
+        data = self.cleaned_data
+        return EndorsementChoices(
+            comment=data["comment"].strip(),
+            listed_publicly=data["listed_publicly"],
+            wants_updates=data["wants_updates"],
+        )
+
+
+class ContactEmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Contact email"),
+        max_length=254,
+        help_text=_("We send a link to confirm it. Never shown publicly."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

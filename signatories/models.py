@@ -1,0 +1,288 @@
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from letters.models import Letter
+
+
+def normalize_name(name: str) -> str:
+    """Fold case, accents, punctuation and spacing: "Médecins  du-Monde" -> "medecins du monde"."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words = re.sub(r"[\W_]+", " ", stripped.casefold())
+    return " ".join(words.split())
+
+
+def domain_of(url_or_email: str) -> str:
+    """The registrable-looking host of a website or an email address, without "www."."""
+    value = url_or_email.strip().lower()
+    if "@" in value and "://" not in value:
+        host = value.rsplit("@", 1)[1]
+    else:
+        host = urlsplit(value if "://" in value else f"//{value}").hostname or ""
+    return host.removeprefix("www.").rstrip(".")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra: object) -> User:
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractUser):
+    """An account: an organisation's contact address, or a staff member. Email is the login."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        constraints = [
+            # Two tabs signing up the same address at once must not make two accounts.
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        NGO = "ngo", _("NGO")
+        NETWORK = "network", _("Network or coalition")
+        FAITH_BASED = "faith_based", _("Faith-based organisation")
+        ACADEMIC = "academic", _("Academic institution")
+        TRADE_UNION = "trade_union", _("Trade union")
+        FOUNDATION = "foundation", _("Foundation")
+        OTHER = "other", _("Other")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="organization",
+        verbose_name=_("account"),
+    )
+    name = models.CharField(_("organisation name"), max_length=200)
+    normalized_name = models.CharField(max_length=200, editable=False, db_index=True)
+    country = CountryField(_("country"), db_index=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    website_domain = models.CharField(max_length=255, editable=False, blank=True, db_index=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.NGO)
+    contact_name = models.CharField(
+        _("contact person"),
+        max_length=200,
+        help_text=_("Never shown publicly."),
+    )
+    description = models.TextField(_("short description"), max_length=500, blank=True)
+    possible_duplicate = models.BooleanField(_("possible duplicate"), default=False)
+    duplicate_reasons = models.JSONField(_("why it may be a duplicate"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["normalized_name", "country"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+    @property
+    def email_domain(self) -> str:
+        return domain_of(self.user.email)
+
+
+class EndorsementQuerySet(models.QuerySet["Endorsement"]):
+    def approved(self) -> EndorsementQuerySet:
+        return self.filter(status=Endorsement.Status.APPROVED)
+
+    def public(self) -> EndorsementQuerySet:
+        """Approved endorsements whose organisation agreed to be listed: what the public sees."""
+        return self.approved().filter(listed_publicly=True)
+
+    def awaiting_review(self) -> EndorsementQuerySet:
+        return self.filter(status=Endorsement.Status.PENDING)
+
+    def counts_by_status(self) -> dict[str, int]:
+        rows = self.values("status").annotate(n=Count("id")).order_by()
+        return {row["status"]: row["n"] for row in rows}
+
+
+class Endorsement(models.Model):
+    class Status(models.TextChoices):
+        UNVERIFIED = "unverified", _("Email not yet verified")
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Published")
+        REJECTED = "rejected", _("Not accepted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="endorsements",
+        verbose_name=_("organisation"),
+    )
+    letter = models.ForeignKey(
+        Letter, on_delete=models.PROTECT, related_name="endorsements", verbose_name=_("letter")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.UNVERIFIED
+    )
+    comment = models.TextField(_("comment"), max_length=500, blank=True)
+    listed_publicly = models.BooleanField(
+        _("list our organisation publicly on this letter"), default=True
+    )
+    wants_updates = models.BooleanField(_("send us updates about this campaign"), default=False)
+    imported = models.BooleanField(_("imported"), default=False)
+    signed_at = models.DateTimeField(_("signed"), auto_now_add=True)
+    verified_at = models.DateTimeField(_("email verified"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("rejected"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    rejection_reason = models.TextField(_("reason given"), max_length=1000, blank=True)
+
+    objects = EndorsementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        ordering = ["signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "letter"], name="one_endorsement_per_organization"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["letter", "status", "signed_at"]),
+            models.Index(
+                fields=["letter", "approved_at"],
+                condition=Q(status="approved", listed_publicly=True),
+                name="endorsement_public_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} → {self.letter}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.APPROVED and self.listed_publicly
+
+
+class EndorsementEvent(models.Model):
+    """One status change of an endorsement: the audit trail. Written only by services."""
+
+    endorsement = models.ForeignKey(
+        Endorsement, on_delete=models.CASCADE, related_name="events", verbose_name=_("endorsement")
+    )
+    from_status = models.CharField(
+        _("from"), max_length=12, choices=Endorsement.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=12, choices=Endorsement.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_label = models.CharField(
+        _("by (as recorded)"),
+        max_length=200,
+        help_text=_("The person's email, or the system step that made the change."),
+    )
+    reason = models.TextField(_("why"), blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+class OutgoingMail(models.Model):
+    """The outbox: a mail is a row first, written with the change that causes it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("message"), max_length=100)
+    to = models.EmailField(_("to"), max_length=254)
+    from_email = models.CharField(_("from"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("plain text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to}"

@@ -1,0 +1,141 @@
+"""The outbox: every mail is a row written with the change that causes it, then sent by Celery.
+
+A row is claimed (queued -> sending) by one conditional UPDATE before anything is sent, so a
+retried or duplicated task sends it once. Rows that wait too long, because Redis or the worker
+was down, are handed to Celery again by a periodic sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import timedelta
+from enum import Enum
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import OutgoingMail
+
+logger = logging.getLogger(__name__)
+
+
+class TransientMailError(Exception):
+    """The mail server could not take the message now; trying later may work."""
+
+
+class Delivery(Enum):
+    SENT = "sent"
+    SKIPPED = "skipped"
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+def outgoing_mail_queue(*, kind: str, message: EmailMessage) -> OutgoingMail:
+    """Write the mail to the outbox; Celery is asked to send it once the transaction commits."""
+    html = ""
+    if isinstance(message, EmailMultiAlternatives):
+        html = next((body for body, mime in message.alternatives if mime == "text/html"), "")
+    elif message.content_subtype == "html":
+        html = str(message.body)
+    mail = OutgoingMail.objects.create(
+        kind=kind,
+        to=message.to[0],
+        from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
+        subject=message.subject,
+        body_text=str(message.body),
+        body_html=str(html),
+    )
+    transaction.on_commit(partial(_enqueue, mail.pk))
+    return mail
+
+
+def _enqueue(mail_id: int) -> None:
+    from .tasks import outgoing_mail_send
+
+    try:
+        outgoing_mail_send.delay(mail_id)
+    except Exception:
+        # The row is committed: the sweep sends it when the broker is back. A broker
+        # failure must never become an error page after the user's change was saved.
+        logger.warning("Could not enqueue mail %s; the outbox sweep will retry it", mail_id)
+
+
+def _is_transient(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return any(400 <= code < 500 for code, _msg in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    # Disconnections, refused connections and time-outs: the server may come back.
+    return isinstance(exc, smtplib.SMTPServerDisconnected | OSError)
+
+
+def outgoing_mail_deliver(*, mail_id: int, retry_in: timedelta | None = None) -> Delivery:
+    """Send one queued mail. `retry_in` is when the caller will try again on a transient error."""
+    now = timezone.now()
+    claimed = OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.QUEUED).update(
+        status=OutgoingMail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if claimed != 1:
+        return Delivery.SKIPPED
+    mail = OutgoingMail.objects.get(pk=mail_id)
+    message = EmailMultiAlternatives(mail.subject, mail.body_text, mail.from_email, [mail.to])
+    if mail.body_html:
+        message.attach_alternative(mail.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if _is_transient(exc) and mail.attempts < settings.OUTBOX_MAX_ATTEMPTS:
+            OutgoingMail.objects.filter(pk=mail_id).update(
+                status=OutgoingMail.Status.QUEUED,
+                last_error=error,
+                next_attempt_at=timezone.now() + (retry_in or timedelta(0)),
+            )
+            logger.warning("Mail %s deferred (attempt %s): %s", mail_id, mail.attempts, error)
+            return Delivery.RETRY
+        OutgoingMail.objects.filter(pk=mail_id).update(
+            status=OutgoingMail.Status.FAILED, last_error=error
+        )
+        logger.error("Mail %s failed for good after %s attempts: %s", mail_id, mail.attempts, error)
+        return Delivery.FAILED
+    OutgoingMail.objects.filter(pk=mail_id).update(
+        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return Delivery.SENT
+
+
+def outgoing_mail_resend(*, mail_id: int) -> bool:
+    """Give a failed mail another round of attempts (the staff's "resend")."""
+    changed = OutgoingMail.objects.filter(pk=mail_id, status=OutgoingMail.Status.FAILED).update(
+        status=OutgoingMail.Status.QUEUED, attempts=0, next_attempt_at=None
+    )
+    if changed:
+        transaction.on_commit(partial(_enqueue, mail_id))
+    return bool(changed)
+
+
+def outgoing_mail_sweep() -> int:
+    """Hand to Celery again every mail that has waited too long; returns how many."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
+    # A worker that died between claiming and finishing leaves the row "sending": after
+    # a generous time-out it goes back to the queue.
+    OutgoingMail.objects.filter(
+        status=OutgoingMail.Status.SENDING,
+        claimed_at__lt=now - timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT_SECONDS),
+    ).update(status=OutgoingMail.Status.QUEUED)
+    waiting = list(
+        OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED)
+        .filter(
+            Q(next_attempt_at__isnull=True, created_at__lt=stale) | Q(next_attempt_at__lt=stale)
+        )
+        .values_list("pk", flat=True)[:1000]
+    )
+    for mail_id in waiting:
+        _enqueue(mail_id)
+    return len(waiting)

@@ -1,0 +1,474 @@
+"""Every write about organisations and endorsements. Views, the admin, the allauth adapter,
+commands and tasks call these; none of them changes a status by itself."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from letters.models import Letter
+
+from . import counts, emails
+from .models import (
+    Endorsement,
+    EndorsementEvent,
+    Organization,
+    OutgoingMail,
+    User,
+    domain_of,
+    normalize_name,
+)
+
+logger = logging.getLogger(__name__)
+Status = Endorsement.Status
+
+# What the audit trail records when no person made the change.
+BY_EMAIL_VERIFICATION = "email verification"
+BY_DETAILS_CHANGE = "organisation's change of details"
+
+
+class SigningUnavailable(Exception):
+    """The letter is a draft, closed, or not yet open."""
+
+
+@dataclass(frozen=True)
+class OrganizationDetails:
+    name: str
+    country: str
+    city: str
+    website: str
+    kind: str
+    contact_name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class EndorsementChoices:
+    comment: str = ""
+    listed_publicly: bool = True
+    wants_updates: bool = False
+
+
+def _ensure_open(letter: Letter) -> None:
+    if not letter.is_accepting_signatures:
+        raise SigningUnavailable(letter.signing_state())
+
+
+def _status_after_verification(letter: Letter) -> str:
+    if letter.moderation == Letter.Moderation.PUBLISH_ON_VERIFICATION:
+        return Status.APPROVED
+    return Status.PENDING
+
+
+def _record(
+    endorsement: Endorsement,
+    *,
+    from_status: str,
+    to_status: str,
+    actor: User | None,
+    label: str,
+    reason: str = "",
+) -> None:
+    EndorsementEvent.objects.create(
+        endorsement=endorsement,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_label=(actor.email if actor else label)[:200],
+        reason=reason,
+    )
+
+
+def _refresh_count_on_commit(letter: Letter) -> None:
+    transaction.on_commit(lambda: counts.signatory_count_refresh(letter=letter))
+
+
+def _notify(endorsement: Endorsement) -> None:
+    """The mail an organisation gets when its endorsement reaches a new status."""
+    if endorsement.imported:
+        return
+    if endorsement.status == Status.PENDING:
+        emails.send_endorsement_received(endorsement)
+    elif endorsement.status == Status.APPROVED:
+        emails.send_endorsement_published(endorsement)
+    elif endorsement.status == Status.REJECTED:
+        emails.send_endorsement_rejected(endorsement)
+
+
+def _stamp(endorsement: Endorsement, status: str) -> None:
+    now = timezone.now()
+    endorsement.status = status
+    if status in (Status.PENDING, Status.APPROVED) and endorsement.verified_at is None:
+        endorsement.verified_at = now
+    if status == Status.APPROVED:
+        endorsement.approved_at = now
+    elif status == Status.REJECTED:
+        endorsement.rejected_at = now
+    elif status == Status.WITHDRAWN:
+        endorsement.withdrawn_at = now
+
+
+# Organisations ---------------------------------------------------------------------------
+
+
+def _duplicate_reasons(organization: Organization) -> list[str]:
+    others = Organization.objects.exclude(pk=organization.pk)
+    reasons = []
+    domain = organization.website_domain
+    if domain:
+        same_site = others.filter(website_domain=domain).first()
+        if same_site:
+            reasons.append(
+                _("Same website domain (%(domain)s) as “%(other)s”.")
+                % {"domain": domain, "other": same_site.name}
+            )
+    same_name = others.filter(
+        normalized_name=organization.normalized_name, country=organization.country
+    ).first()
+    if same_name:
+        reasons.append(_("Same name and country as “%(other)s”.") % {"other": same_name.name})
+    email_domain = organization.email_domain
+    if (
+        domain
+        and email_domain
+        and not (
+            email_domain == domain
+            or email_domain.endswith(f".{domain}")
+            or domain.endswith(f".{email_domain}")
+        )
+    ):
+        reasons.append(
+            _("Email domain %(email)s does not match the website %(site)s.")
+            % {"email": email_domain, "site": domain}
+        )
+    return reasons
+
+
+def _apply_details(organization: Organization, details: OrganizationDetails) -> None:
+    organization.name = details.name.strip()
+    organization.normalized_name = normalize_name(organization.name)[:200]
+    organization.country = details.country
+    organization.city = details.city.strip()
+    organization.website = details.website.strip()
+    organization.website_domain = domain_of(organization.website) if organization.website else ""
+    organization.kind = details.kind
+    organization.contact_name = details.contact_name.strip()
+    organization.description = details.description.strip()
+
+
+def organization_create(*, user: User, details: OrganizationDetails) -> Organization:
+    organization = Organization(user=user)
+    _apply_details(organization, details)
+    organization.duplicate_reasons = _duplicate_reasons(organization)
+    organization.possible_duplicate = bool(organization.duplicate_reasons)
+    organization.save()
+    return organization
+
+
+def organization_update(
+    *, organization: Organization, details: OrganizationDetails, actor: User
+) -> int:
+    """Save new details; a new name or country sends published endorsements back to review.
+    Returns how many endorsements went back to review."""
+    with transaction.atomic():
+        organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        identity_changed = (
+            organization.name != details.name.strip() or organization.country != details.country
+        )
+        _apply_details(organization, details)
+        organization.duplicate_reasons = _duplicate_reasons(organization)
+        organization.possible_duplicate = bool(organization.duplicate_reasons)
+        organization.save()
+        if not identity_changed:
+            return 0
+        sent_back = 0
+        for endorsement_id in organization.endorsements.approved().values_list("pk", flat=True):
+            if _transition(
+                endorsement_id=endorsement_id,
+                allowed_from={Status.APPROVED},
+                to_status=Status.PENDING,
+                actor=None,
+                label=BY_DETAILS_CHANGE,
+                reason=_("Name or country changed by the organisation."),
+                notify=False,
+            ):
+                sent_back += 1
+        return sent_back
+
+
+# Signing ---------------------------------------------------------------------------------
+
+
+def _recent_mail_count(email: str, kinds: tuple[str, ...]) -> int:
+    since = timezone.now() - timedelta(seconds=settings.SIGN_MAIL_WINDOW_SECONDS)
+    return OutgoingMail.objects.filter(
+        to__iexact=email, kind__in=kinds, created_at__gte=since
+    ).count()
+
+
+def _send_verification(request: HttpRequest | None, address: EmailAddress) -> bool:
+    """Queue the verify-your-email mail, unless this address had its share recently."""
+    kinds = ("email_confirmation_signup", "email_confirmation")
+    if _recent_mail_count(address.email, kinds) >= settings.SIGN_MAIL_LIMIT:
+        logger.info("Verification mail not re-sent: cap reached for an address")
+        return False
+    address.send_confirmation(request, signup=True)
+    return True
+
+
+def signatory_sign_up(
+    *,
+    request: HttpRequest | None,
+    letter: Letter,
+    email: str,
+    details: OrganizationDetails,
+    choices: EndorsementChoices,
+) -> None:
+    """A signed-out visitor signs: account, organisation and an unverified endorsement in one
+    transaction, and the verification mail queued with them.
+
+    The answer is the same whether or not the address is known: the owner of a known
+    address gets a mail instead, so the form cannot be used to find out who has signed."""
+    _ensure_open(letter)
+    email = User.objects.normalize_email(email.strip()).lower()
+    if not User.objects.filter(email__iexact=email).exists():
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(email=email)
+                address = EmailAddress.objects.create(
+                    user=user, email=email, primary=True, verified=False
+                )
+                organization = organization_create(user=user, details=details)
+                endorsement = Endorsement.objects.create(
+                    organization=organization,
+                    letter=letter,
+                    status=Status.UNVERIFIED,
+                    comment=choices.comment,
+                    listed_publicly=choices.listed_publicly,
+                    wants_updates=choices.wants_updates,
+                )
+                _record(
+                    endorsement,
+                    from_status="",
+                    to_status=Status.UNVERIFIED,
+                    actor=None,
+                    label=email,
+                )
+                _send_verification(request, address)
+            return
+        except IntegrityError:
+            # A second click or tab created the account a moment ago: carry on as for a
+            # known address.
+            pass
+    _sign_up_known_address(request=request, letter=letter, email=email, choices=choices)
+
+
+def _sign_up_known_address(
+    *, request: HttpRequest | None, letter: Letter, email: str, choices: EndorsementChoices
+) -> None:
+    user = User.objects.filter(email__iexact=email).first()
+    organization = Organization.objects.filter(user=user).first() if user else None
+    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+    if organization and address and not address.verified:
+        # Most likely the same person again before confirming: include this letter and
+        # send the link once more. Their organisation's details are left as first entered.
+        endorsement, _created = _endorsement_get_or_create(
+            organization=organization, letter=letter, status=Status.UNVERIFIED, choices=choices
+        )
+        _send_verification(request, address)
+        return
+    endorsement = (
+        Endorsement.objects.filter(organization=organization, letter=letter).first()
+        if organization
+        else None
+    )
+    if _recent_mail_count(email, ("already-registered",)) < settings.SIGN_MAIL_LIMIT:
+        emails.send_already_registered(
+            email=email,
+            endorsement=endorsement,
+            letter_url=emails.absolute_url(letter.get_absolute_url()),
+        )
+
+
+def _endorsement_get_or_create(
+    *, organization: Organization, letter: Letter, status: str, choices: EndorsementChoices
+) -> tuple[Endorsement, bool]:
+    try:
+        with transaction.atomic():
+            endorsement = Endorsement(
+                organization=organization,
+                letter=letter,
+                comment=choices.comment,
+                listed_publicly=choices.listed_publicly,
+                wants_updates=choices.wants_updates,
+            )
+            _stamp(endorsement, status)
+            endorsement.save()
+            _record(
+                endorsement,
+                from_status="",
+                to_status=status,
+                actor=None,
+                label=organization.user.email,
+            )
+            return endorsement, True
+    except IntegrityError:
+        return Endorsement.objects.get(organization=organization, letter=letter), False
+
+
+def endorsement_create(
+    *, organization: Organization, letter: Letter, choices: EndorsementChoices
+) -> tuple[Endorsement, bool]:
+    """A signed-in organisation endorses. Returns the endorsement and whether this call made
+    (or re-opened) it; an existing one is returned untouched."""
+    _ensure_open(letter)
+    verified = EmailAddress.objects.filter(user=organization.user, verified=True).exists()
+    status = _status_after_verification(letter) if verified else Status.UNVERIFIED
+    with transaction.atomic():
+        endorsement, created = _endorsement_get_or_create(
+            organization=organization, letter=letter, status=status, choices=choices
+        )
+        if created:
+            if verified:
+                _notify(endorsement)
+                if endorsement.status == Status.APPROVED:
+                    _refresh_count_on_commit(letter)
+            else:
+                address = EmailAddress.objects.filter(user=organization.user).first()
+                if address:
+                    _send_verification(None, address)
+            return endorsement, True
+    if endorsement.status == Status.WITHDRAWN and verified:
+        Endorsement.objects.filter(pk=endorsement.pk).update(
+            comment=choices.comment,
+            listed_publicly=choices.listed_publicly,
+            wants_updates=choices.wants_updates,
+        )
+        reopened = _transition(
+            endorsement_id=endorsement.pk,
+            allowed_from={Status.WITHDRAWN},
+            to_status=status,
+            actor=organization.user,
+            label="",
+            reason=_("Signed again after withdrawing."),
+        )
+        if reopened:
+            return reopened, True
+    return endorsement, False
+
+
+# Status changes --------------------------------------------------------------------------
+
+
+def _transition(
+    *,
+    endorsement_id: int,
+    allowed_from: set[str],
+    to_status: str,
+    actor: User | None,
+    label: str,
+    reason: str = "",
+    notify: bool = True,
+) -> Endorsement | None:
+    """Move one endorsement, locking its row so that two moderators or two workers cannot both
+    win. Returns the endorsement, or None when it was no longer in an allowed status."""
+    with transaction.atomic():
+        endorsement = (
+            Endorsement.objects.select_for_update(of=("self",))
+            .select_related("organization__user", "letter")
+            .get(pk=endorsement_id)
+        )
+        from_status = endorsement.status
+        if from_status not in allowed_from:
+            return None
+        _stamp(endorsement, to_status)
+        if to_status in (Status.APPROVED, Status.REJECTED) and actor is not None:
+            endorsement.decided_by = actor
+        if to_status == Status.REJECTED:
+            endorsement.rejection_reason = reason
+        endorsement.save()
+        _record(
+            endorsement,
+            from_status=from_status,
+            to_status=to_status,
+            actor=actor,
+            label=label,
+            reason=reason,
+        )
+        if notify:
+            _notify(endorsement)
+        if Status.APPROVED in (from_status, to_status):
+            _refresh_count_on_commit(endorsement.letter)
+        return endorsement
+
+
+def endorsements_verify(*, user: User) -> int:
+    """The account's email is confirmed: its unverified endorsements move on, to review or
+    straight to publication as each letter's moderation mode says."""
+    moved = 0
+    ids = Endorsement.objects.filter(organization__user=user, status=Status.UNVERIFIED).values_list(
+        "pk", "letter__moderation"
+    )
+    for endorsement_id, moderation in ids:
+        to_status = (
+            Status.APPROVED
+            if moderation == Letter.Moderation.PUBLISH_ON_VERIFICATION
+            else Status.PENDING
+        )
+        if _transition(
+            endorsement_id=endorsement_id,
+            allowed_from={Status.UNVERIFIED},
+            to_status=to_status,
+            actor=None,
+            label=BY_EMAIL_VERIFICATION,
+        ):
+            moved += 1
+    return moved
+
+
+def endorsement_approve(*, endorsement: Endorsement, moderator: User) -> bool:
+    return bool(
+        _transition(
+            endorsement_id=endorsement.pk,
+            allowed_from={Status.PENDING, Status.REJECTED},
+            to_status=Status.APPROVED,
+            actor=moderator,
+            label="",
+        )
+    )
+
+
+def endorsement_reject(*, endorsement: Endorsement, moderator: User, reason: str = "") -> bool:
+    return bool(
+        _transition(
+            endorsement_id=endorsement.pk,
+            allowed_from={Status.PENDING, Status.APPROVED},
+            to_status=Status.REJECTED,
+            actor=moderator,
+            label="",
+            reason=reason.strip(),
+        )
+    )
+
+
+def endorsement_withdraw(*, endorsement: Endorsement, actor: User) -> bool:
+    """The organisation takes its name off: it leaves the public list and the count at once,
+    and the record stays for the audit."""
+    return bool(
+        _transition(
+            endorsement_id=endorsement.pk,
+            allowed_from={Status.UNVERIFIED, Status.PENDING, Status.APPROVED},
+            to_status=Status.WITHDRAWN,
+            actor=actor,
+            label="",
+            notify=False,
+        )
+    )

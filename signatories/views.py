@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from letters.models import Letter
+
+from . import services
+from .forms import ContactEmailForm, EndorsementForm, OrganizationForm
+from .models import Endorsement, Organization
+
+SIGNED_EMAIL_SESSION_KEY = "signed_email"
+
+
+def _get_endorsement_for_user(request: HttpRequest, code: str) -> Endorsement:
+    """The signed-in organisation's endorsement, or 404 for anyone else's."""
+    return get_object_or_404(
+        Endorsement.objects.select_related("letter", "organization"),
+        uuid=code,
+        organization__user=request.user,
+    )
+
+
+def _unavailable(request: HttpRequest, letter: Letter) -> HttpResponse:
+    return render(
+        request,
+        "signatories/sign_unavailable.html",
+        {"letter": letter, "state": letter.signing_state()},
+        status=200 if request.method == "GET" else 409,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest, slug: str) -> HttpResponse:
+    letter = get_object_or_404(Letter.objects.public(), slug=slug)
+    if not letter.is_accepting_signatures:
+        return _unavailable(request, letter)
+    if request.user.is_authenticated:
+        return _sign_signed_in(request, letter)
+
+    data = request.POST if request.method == "POST" else None
+    organization_form = OrganizationForm(data)
+    email_form = ContactEmailForm(data)
+    endorsement_form = EndorsementForm(data)
+    forms = (organization_form, email_form, endorsement_form)
+    if data is not None and all([form.is_valid() for form in forms]):
+        email = email_form.cleaned_data["email"]
+        try:
+            services.signatory_sign_up(
+                request=request,
+                letter=letter,
+                email=email,
+                details=organization_form.details(),
+                choices=endorsement_form.choices(),
+            )
+        except services.SigningUnavailable:
+            return _unavailable(request, letter)
+        request.session[SIGNED_EMAIL_SESSION_KEY] = email
+        return redirect("signatories:sign_done", slug=letter.slug)
+    return render(
+        request,
+        "signatories/sign.html",
+        {
+            "letter": letter,
+            "organization_form": organization_form,
+            "email_form": email_form,
+            "endorsement_form": endorsement_form,
+        },
+        status=400 if data is not None else 200,
+    )
+
+
+def _sign_signed_in(request: HttpRequest, letter: Letter) -> HttpResponse:
+    organization = Organization.objects.filter(user=request.user).first()
+    existing = (
+        Endorsement.objects.filter(organization=organization, letter=letter).first()
+        if organization
+        else None
+    )
+    if existing and existing.status != Endorsement.Status.WITHDRAWN:
+        return render(
+            request, "signatories/already_signed.html", {"letter": letter, "endorsement": existing}
+        )
+    data = request.POST if request.method == "POST" else None
+    organization_form = OrganizationForm(data) if organization is None else None
+    endorsement_form = EndorsementForm(data)
+    forms = [f for f in (organization_form, endorsement_form) if f is not None]
+    if data is not None and all([form.is_valid() for form in forms]):
+        try:
+            with transaction.atomic():
+                if organization is None:
+                    assert organization_form is not None
+                    organization = services.organization_create(
+                        user=request.user, details=organization_form.details()
+                    )
+                endorsement, created = services.endorsement_create(
+                    organization=organization,
+                    letter=letter,
+                    choices=endorsement_form.choices(),
+                )
+        except services.SigningUnavailable:
+            return _unavailable(request, letter)
+        if not created:
+            return render(
+                request,
+                "signatories/already_signed.html",
+                {"letter": letter, "endorsement": endorsement},
+            )
+        messages.success(request, _("Thank you: your endorsement is recorded."))
+        return redirect("signatories:dashboard")
+    return render(
+        request,
+        "signatories/sign_confirm.html",
+        {
+            "letter": letter,
+            "organization": organization,
+            "organization_form": organization_form,
+            "endorsement_form": endorsement_form,
+            "withdrawn": existing,
+        },
+        status=400 if data is not None else 200,
+    )
+
+
+def sign_done(request: HttpRequest, slug: str) -> HttpResponse:
+    letter = get_object_or_404(Letter.objects.public(), slug=slug)
+    return render(
+        request,
+        "signatories/sign_done.html",
+        {"letter": letter, "email": request.session.get(SIGNED_EMAIL_SESSION_KEY, "")},
+    )
+
+
+def email_confirmed(request: HttpRequest) -> HttpResponse:
+    return render(request, "signatories/email_confirmed.html")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    organization = Organization.objects.filter(user=request.user).first()
+    endorsements = (
+        organization.endorsements.select_related("letter").order_by("-signed_at")
+        if organization
+        else Endorsement.objects.none()
+    )
+    return render(
+        request,
+        "signatories/dashboard.html",
+        {"organization": organization, "endorsements": endorsements},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_edit(request: HttpRequest) -> HttpResponse:
+    organization = get_object_or_404(Organization, user=request.user)
+    form = OrganizationForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        sent_back = services.organization_update(
+            organization=organization, details=form.details(), actor=request.user
+        )
+        if sent_back:
+            messages.info(
+                request,
+                _(
+                    "Your details are saved. Because the name or country changed, your "
+                    "published endorsements are back under review."
+                ),
+            )
+        else:
+            messages.success(request, _("Your details are saved."))
+        return redirect("signatories:dashboard")
+    return render(
+        request,
+        "signatories/organization_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def endorsement_withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    endorsement = _get_endorsement_for_user(request, code)
+    if request.method == "POST":
+        if services.endorsement_withdraw(endorsement=endorsement, actor=request.user):
+            messages.success(
+                request,
+                _("Your endorsement of “%(letter)s” is withdrawn.")
+                % {"letter": endorsement.letter.title},
+            )
+        return redirect("signatories:dashboard")
+    return render(request, "signatories/withdraw_confirm.html", {"endorsement": endorsement})
