@@ -1,13 +1,24 @@
 from __future__ import annotations
 
+import contextlib
+import email
+import email.policy
 import os
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import connection
 
 from coalition.celery import app as celery_app
 
@@ -47,10 +58,9 @@ def _tasks_run_in_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    try:
+    # A test that stops Redis on purpose cleans up after itself.
+    with contextlib.suppress(Exception):
         cache.clear()
-    except Exception:  # noqa: S110 -- a test that stopped Redis cleans up after itself
-        pass
     yield
 
 
@@ -71,5 +81,101 @@ def on_commit(
 
 
 @pytest.fixture
-def letter(db: None):  # noqa: ANN201
+def letter(db: None):
     return LetterFactory()
+
+
+# Real services: an SMTP server and a Celery worker, for the few tests that prove the wiring.
+
+
+class Inbox:
+    """What a real SMTP server (aiosmtpd) received."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.Message] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+    def wait_for(self, count: int, timeout: float = 30.0) -> list[email.message.Message]:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return self.messages
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+def database_url_for_subprocess() -> str:
+    """The URL of the database the tests are using right now (pytest-django's test_ one)."""
+    db = connection.settings_dict
+    if connection.vendor != "postgresql":
+        skip_or_fail("a worker in another process needs PostgreSQL (set DATABASE_URL)")
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def start_worker(
+    redis_url: str, smtp_server: tuple[Inbox, int], settings: object
+) -> Iterator[Callable[[], subprocess.Popen]]:
+    """Starts `celery -A coalition worker` on Redis, sending mail to the test SMTP server."""
+    if not django_settings.REDIS_URL or celery_app.conf.task_always_eager:
+        skip_or_fail("the web side publishes to a real broker only when REDIS_URL is set")
+    workers: list[subprocess.Popen] = []
+
+    def start() -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url_for_subprocess(),
+            "REDIS_URL": django_settings.REDIS_URL,
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server[1]}",
+            "SITE_URL": django_settings.SITE_URL,
+            "SECRET_KEY": django_settings.SECRET_KEY,
+            "DEBUG": "False",
+        }
+        worker = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("celery")),
+                "-A",
+                "coalition",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "info",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()

@@ -18,7 +18,9 @@ def closed_port() -> Iterator[int]:
 
 
 @pytest.mark.django_db
-def test_healthy_without_redis_reports_eager_broker(client: Client, settings: SettingsWrapper) -> None:
+def test_healthy_without_redis_reports_eager_broker(
+    client: Client, settings: SettingsWrapper
+) -> None:
     settings.REDIS_URL = ""
     response = client.get("/healthz/")
     assert response.status_code == 200

@@ -66,7 +66,8 @@ def test_settings_follow_the_environment() -> None:
         "from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, "
         "s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, s.SECURE_SSL_REDIRECT, "
-        "s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.ALLOWED_HOSTS, s.CACHES['default']['BACKEND'])"
+        "s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.ALLOWED_HOSTS, "
+        "s.CACHES['default']['BACKEND'])"
     )
     env = {
         k: v
@@ -94,7 +95,11 @@ def test_settings_follow_the_environment() -> None:
     assert out[1] == "redis://cache.internal:6379/0"
     assert out[2] == "False"  # tasks go to the broker
     assert out[3] == "django.core.mail.backends.smtp.EmailBackend"
-    assert out[4:7] == ["True", "True", "31536000"]  # https SITE_URL: redirect, secure cookies, HSTS
+    assert out[4:7] == [
+        "True",
+        "True",
+        "31536000",
+    ]  # https SITE_URL: redirect, secure cookies, HSTS
     assert "letters.example.org" in result.stdout
     assert out[-1] == "django.core.cache.backends.redis.RedisCache"
 
@@ -105,9 +110,7 @@ def test_defaults_need_no_services() -> None:
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND)"
     )
     env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"}
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"}
     }
     env.update({"DJANGO_SETTINGS_MODULE": "coalition.settings", "DEBUG": "True"})
     result = subprocess.run(

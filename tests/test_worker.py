@@ -1,0 +1,79 @@
+"""The wiring, end to end: a real Celery worker on Redis delivers the mail to a real SMTP
+server; and mail written while the broker was unreachable goes out once it is back."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+
+import pytest
+from django.test import Client
+
+from coalition.celery import app as celery_app
+from signatories import outbox
+from signatories.models import Endorsement, OutgoingMail
+
+from .conftest import Inbox
+from .test_signup import sign_form
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_real_worker_delivers_the_verification_mail_over_smtp(
+    client: Client, letter, smtp_server: tuple[Inbox, int], start_worker
+) -> None:
+    inbox, _port = smtp_server
+    start_worker()
+    response = client.post(f"/letters/{letter.slug}/sign/", sign_form())
+    assert response.status_code == 302
+    (message,) = inbox.wait_for(1, timeout=60)
+    assert message["To"] == "rania@friends-allies.example.org"
+    assert "Confirm your email address" in message["Subject"]
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert re.search(r"http://testserver/accounts/confirm-email/\S+/", text)
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "Confirm my email address" in html
+    assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
+
+
+@pytest.fixture
+def broker_unreachable():
+    """Point the web side's Celery at a port where nothing listens, then back."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
+    real = celery_app.conf.broker_url
+
+    def point_at(url: str) -> None:
+        celery_app.conf.broker_url = url
+        celery_app._pool = None  # connections are pooled per broker URL
+        celery_app.amqp._producer_pool = None
+
+    point_at(dead)
+    yield lambda: point_at(real)
+    point_at(real)
+
+
+def test_mail_written_while_the_broker_is_unreachable_goes_out_when_it_is_back(
+    client: Client,
+    letter,
+    smtp_server: tuple[Inbox, int],
+    start_worker,
+    broker_unreachable,
+    settings,
+) -> None:
+    inbox, _port = smtp_server
+    response = client.post(f"/letters/{letter.slug}/sign/", sign_form())
+    assert response.status_code == 302  # no error page: the endorsement is saved
+    assert Endorsement.objects.get().status == Endorsement.Status.UNVERIFIED
+    assert OutgoingMail.objects.get().status == OutgoingMail.Status.QUEUED
+
+    broker_unreachable()  # the broker is back
+    worker: subprocess.Popen = start_worker()
+    settings.OUTBOX_STALE_SECONDS = 0
+    assert outbox.outgoing_mail_sweep() == 1
+    messages = inbox.wait_for(1, timeout=60)
+    assert [m["To"] for m in messages] == ["rania@friends-allies.example.org"]
+    assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
+    assert worker.poll() is None
