@@ -30,7 +30,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(None)
 
     @factory.post_generation
-    def verified(obj: User, create: bool, extracted: bool | None, **kwargs: object) -> None:  # noqa: N805
+    def verified(obj: User, create: bool, extracted: bool | None, **kwargs: object) -> None:
         if create:
             EmailAddress.objects.create(
                 user=obj, email=obj.email, primary=True, verified=extracted is not False
