@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -108,7 +109,7 @@ REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=1.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "coalition.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "coalition",
             "OPTIONS": {
@@ -191,6 +192,19 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL = "signatories:confirmed"
 ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "signatories:dashboard"
 LOGIN_URL = "account_login"
+# Rate limits (allauth's, kept in the shared cache). Rates are "amount/period/per" with per = ip
+# or key; several comma-separated rates give burst and sustained windows. NGOs often share one
+# office address: a dozen organisations signing from one building in an hour stay well inside.
+ACCOUNT_RATE_LIMITS = {
+    # The sign form (it also creates the account): per client IP, and per email domain as key.
+    "sign": env.str("RATE_LIMIT_SIGN_IP", default="20/10m/ip,60/h/ip"),
+    "sign_domain": env.str("RATE_LIMIT_SIGN_DOMAIN", default="15/10m/key,100/d/key"),
+    "login": env.str("RATE_LIMIT_LOGIN", default="30/m/ip,200/h/ip"),
+    "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
+    "request_login_code": env.str("RATE_LIMIT_LOGIN_CODE", default="20/m/ip,3/m/key,10/h/key"),
+    "confirm_email": env.str("RATE_LIMIT_CONFIRM_EMAIL", default="1/3m/key"),
+    "reset_password": env.str("RATE_LIMIT_RESET_PASSWORD", default="20/m/ip,5/m/key"),
+}
 LOGIN_REDIRECT_URL = "signatories:dashboard"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -231,7 +245,10 @@ COUNTRIES_FLAG_URL = "flags/{code}.gif"
 
 # HTTPS: everything follows from SITE_URL being https, and each part can be turned off.
 HTTPS = _site.scheme == "https"
+# How many reverse proxies in front of the app may be believed about the client's address and
+# scheme; 0 ignores X-Forwarded-For entirely, so a client cannot forge its IP.
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES
 if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
@@ -245,6 +262,15 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "coalition.errors.csrf_failure"
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+        "fullscreen", "geolocation", "gyroscope", "magnetometer", "microphone", "midi",
+        "payment", "usb", "browsing-topics",
+    )
+}  # fmt: skip
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -4,6 +4,7 @@ import contextlib
 import email
 import email.policy
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -132,22 +133,26 @@ def database_url_for_subprocess() -> str:
 
 @pytest.fixture
 def start_worker(
-    redis_url: str, smtp_server: tuple[Inbox, int], settings: object
-) -> Iterator[Callable[[], subprocess.Popen]]:
-    """Starts `celery -A coalition worker` on Redis, sending mail to the test SMTP server."""
-    if not django_settings.REDIS_URL or celery_app.conf.task_always_eager:
-        skip_or_fail("the web side publishes to a real broker only when REDIS_URL is set")
+    redis_url: str, smtp_server: tuple[Inbox, int]
+) -> Iterator[Callable[..., subprocess.Popen]]:
+    """Starts `celery -A coalition worker` on Redis, sending mail to the test SMTP server.
+    Without an argument it uses the broker the web side uses (REDIS_URL)."""
     workers: list[subprocess.Popen] = []
 
-    def start() -> subprocess.Popen:
+    def start(broker_url: str | None = None, **extra_env: str) -> subprocess.Popen:
+        if broker_url is None and (
+            not django_settings.REDIS_URL or celery_app.conf.task_always_eager
+        ):
+            skip_or_fail("the web side publishes to a real broker only when REDIS_URL is set")
         env = {
             **os.environ,
             "DATABASE_URL": database_url_for_subprocess(),
-            "REDIS_URL": django_settings.REDIS_URL,
+            "REDIS_URL": broker_url or django_settings.REDIS_URL,
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server[1]}",
             "SITE_URL": django_settings.SITE_URL,
             "SECRET_KEY": django_settings.SECRET_KEY,
             "DEBUG": "False",
+            **extra_env,
         }
         worker = subprocess.Popen(
             [
@@ -165,17 +170,85 @@ def start_worker(
             ],
             cwd=Path(__file__).resolve().parent.parent,
             env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         workers.append(worker)
         return worker
 
     yield start
     for worker in workers:
-        worker.terminate()
+        if worker.poll() is None:
+            worker.terminate()
         try:
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateRedis:
+    """A redis-server of the test's own, which the test may really stop and start."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while not is_listening(self.url):
+            if time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def private_redis() -> Iterator[PrivateRedis]:
+    if not shutil.which("redis-server"):
+        skip_or_fail("redis-server is not installed")
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def point_celery_at() -> Iterator[Callable[[str], None]]:
+    """Make the web side publish tasks to the given broker for real (not eagerly)."""
+    saved = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
+
+    def point(url: str) -> None:
+        celery_app.conf.broker_url = url
+        celery_app.conf.task_always_eager = False
+        celery_app._pool = None  # connections are pooled per broker URL
+        celery_app.amqp._producer_pool = None
+
+    yield point
+    celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None

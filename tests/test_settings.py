@@ -101,7 +101,7 @@ def test_settings_follow_the_environment() -> None:
         "31536000",
     ]  # https SITE_URL: redirect, secure cookies, HSTS
     assert "letters.example.org" in result.stdout
-    assert out[-1] == "django.core.cache.backends.redis.RedisCache"
+    assert out[-1] == "coalition.cache.ResilientRedisCache"
 
 
 def test_defaults_need_no_services() -> None:

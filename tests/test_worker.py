@@ -4,7 +4,6 @@ server; and mail written while the broker was unreachable goes out once it is ba
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 
 import pytest
@@ -14,7 +13,7 @@ from coalition.celery import app as celery_app
 from signatories import outbox
 from signatories.models import Endorsement, OutgoingMail
 
-from .conftest import Inbox
+from .conftest import Inbox, free_port
 from .test_signup import sign_form
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -38,21 +37,11 @@ def test_a_real_worker_delivers_the_verification_mail_over_smtp(
 
 
 @pytest.fixture
-def broker_unreachable():
-    """Point the web side's Celery at a port where nothing listens, then back."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        dead = f"redis://127.0.0.1:{sock.getsockname()[1]}/0"
+def broker_unreachable(point_celery_at):
+    """Point the web side's Celery at a port where nothing listens; calling it points back."""
     real = celery_app.conf.broker_url
-
-    def point_at(url: str) -> None:
-        celery_app.conf.broker_url = url
-        celery_app._pool = None  # connections are pooled per broker URL
-        celery_app.amqp._producer_pool = None
-
-    point_at(dead)
-    yield lambda: point_at(real)
-    point_at(real)
+    point_celery_at(f"redis://127.0.0.1:{free_port()}/0")
+    return lambda: point_celery_at(real)
 
 
 def test_mail_written_while_the_broker_is_unreachable_goes_out_when_it_is_back(

@@ -1,0 +1,54 @@
+"""A Redis cache that degrades instead of failing: when Redis is stopped or stalled, reads miss
+and writes are dropped (logged), so pages still render and signing still works."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+
+
+class ResilientRedisCache(RedisCache):
+    def _tolerate(self, operation: str, default: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return getattr(super(), operation)(*args, **kwargs)
+        except Exception as exc:
+            logger.warning("Cache %s failed (%s); carrying on without the cache", operation, exc)
+            return default
+
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        return self._tolerate("get", default, key, default, version)
+
+    def get_many(self, keys: Any, version: int | None = None) -> dict[Any, Any]:
+        return self._tolerate("get_many", {}, keys, version)
+
+    def set(self, *args: Any, **kwargs: Any) -> None:
+        self._tolerate("set", None, *args, **kwargs)
+
+    def set_many(self, *args: Any, **kwargs: Any) -> list[Any]:
+        return self._tolerate("set_many", [], *args, **kwargs)
+
+    def add(self, *args: Any, **kwargs: Any) -> bool:
+        # Reported as added, so that a lock taken through the cache never blocks forever.
+        return self._tolerate("add", True, *args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> bool:
+        return self._tolerate("delete", False, *args, **kwargs)
+
+    def delete_many(self, *args: Any, **kwargs: Any) -> None:
+        self._tolerate("delete_many", None, *args, **kwargs)
+
+    def touch(self, *args: Any, **kwargs: Any) -> bool:
+        return self._tolerate("touch", False, *args, **kwargs)
+
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        return self._tolerate("incr", delta, key, delta, version)
+
+    def has_key(self, *args: Any, **kwargs: Any) -> bool:
+        return self._tolerate("has_key", False, *args, **kwargs)
+
+    def clear(self) -> None:
+        self._tolerate("clear", None)
