@@ -1,14 +1,152 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
 
-from signatories.counts import signatory_count
-from signatories.models import Endorsement
+from csp.decorators import csp_replace
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
+from django_countries import countries
+from django_countries.fields import Country
+
+from signatories.counts import SignatoryCount, signatory_count, signatory_count_for_slug
+from signatories.models import Endorsement, normalize_name
+from signatories.spreadsheets import neutralize_formula
 
 from .models import Letter
 
 RECENT_SIGNATORIES = 10
+SIGNATORIES_PER_PAGE = 100
+SEARCH_MAX_LENGTH = 100
+# Seconds a browser, proxy or CDN may reuse an answer. The count is polled every few seconds,
+# so a short life keeps it live while a surge of identical requests is absorbed upstream.
+COUNT_MAX_AGE = 5
+EMBED_MAX_AGE = 60
+OPEN_DATA_MAX_AGE = 300
+EMBED_HEIGHT = 230
+CSV_ROWS_PER_CHUNK = 500
+
+# The only organisation fields the public side ever reads: never the email, the contact person,
+# the description or the moderation notes.
+PUBLIC_FIELDS = (
+    "organization__name",
+    "organization__country",
+    "organization__city",
+    "organization__website",
+    "organization__kind",
+    "signed_at",
+)
+OPEN_DATA_FIELDS = (
+    "organisation",
+    "country_code",
+    "country_name",
+    "city",
+    "website",
+    "type",
+    "date_signed",
+)
+
+
+@dataclass(frozen=True)
+class PublicSignatory:
+    name: str
+    country: Country
+    city: str
+    website: str
+    kind: str
+    signed_at: datetime
+
+
+@dataclass
+class CountryGroup:
+    country: Country
+    total: int
+    continued: bool = False
+    signatories: list[PublicSignatory] = field(default_factory=list)
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _linkable(url: str) -> str:
+    """A website we may put in an href: imported rows never went through the form's checks."""
+    return url if urlsplit(url).scheme in ("http", "https") else ""
+
+
+def _public_signatory(row: tuple[Any, ...]) -> PublicSignatory:
+    name, country, city, website, kind, signed_at = row
+    return PublicSignatory(
+        name=name,
+        country=Country(code=country),
+        city=city,
+        website=_linkable(website),
+        kind=kind,
+        signed_at=signed_at,
+    )
+
+
+def _listed(letter: Letter) -> QuerySet[Endorsement]:
+    return Endorsement.objects.filter(letter=letter).public()
+
+
+def _public_letter(slug: str) -> Letter:
+    return get_object_or_404(Letter.objects.public(), slug=slug)
+
+
+def _share_links(letter: Letter, url: str) -> list[tuple[str, str]]:
+    text = f"{letter.title} {url}"
+    return [
+        ("Bluesky", "https://bsky.app/intent/compose?" + urlencode({"text": text})),
+        ("X", "https://x.com/intent/post?" + urlencode({"text": letter.title, "url": url})),
+        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+        ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})),
+        ("WhatsApp", "https://wa.me/?" + urlencode({"text": text})),
+        (
+            _("Email"),
+            "mailto:?" + urlencode({"subject": letter.title, "body": text}, quote_via=quote),
+        ),
+    ]
+
+
+def _embed_code(letter: Letter) -> str:
+    src = _absolute(reverse("letters:embed", kwargs={"slug": letter.slug}))
+    title = _("“%(title)s”: signatures") % {"title": letter.title}
+    return (
+        f'<iframe src="{escape(src)}" title="{escape(title)}" width="100%" '
+        f'height="{EMBED_HEIGHT}" style="border:0;max-width:36rem" loading="lazy"></iframe>'
+    )
+
+
+def _share_text(letter: Letter, count: SignatoryCount) -> str:
+    if not count["signatories"]:
+        return letter.summary
+    signed = ngettext(
+        "Signed by %(n)s organisation from %(countries)s countries on %(continents)s continents.",
+        "Signed by %(n)s organisations from %(countries)s countries on %(continents)s continents.",
+        count["signatories"],
+    ) % {
+        "n": count["signatories"],
+        "countries": count["countries"],
+        "continents": count["continents"],
+    }
+    return f"{signed} {letter.summary}"
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -22,31 +160,226 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    letter = get_object_or_404(Letter.objects.public(), slug=slug)
-    recent = (
-        Endorsement.objects.filter(letter=letter)
-        .public()
-        .select_related("organization")
-        .order_by("-approved_at")[:RECENT_SIGNATORIES]
-    )
+    letter = _public_letter(slug)
+    count = signatory_count(letter)
+    newest_first = _listed(letter).order_by("-approved_at", "-pk")
+    recent = newest_first.values_list(*PUBLIC_FIELDS)[:RECENT_SIGNATORIES]
+    page_url = _absolute(letter.get_absolute_url())
     return render(
         request,
         "letters/detail.html",
-        {"letter": letter, "count": signatory_count(letter), "recent": recent},
+        {
+            "letter": letter,
+            "state": letter.signing_state(),
+            "count": count,
+            "recent": [_public_signatory(row) for row in recent],
+            "page_url": page_url,
+            "share_text": _share_text(letter, count),
+            "share_links": _share_links(letter, page_url),
+            "embed_code": _embed_code(letter),
+            "site_name": settings.SITE_NAME,
+        },
     )
 
 
+def _country_filter(value: str) -> str:
+    code = value.strip().upper()
+    return code if len(code) == 2 and countries.alpha2(code) == code else ""
+
+
+def _sorted_countries(codes: Iterable[str]) -> list[Country]:
+    """Countries in the reader's alphabet order: "Allemagne" comes first in French."""
+    return sorted(
+        (Country(code=code) for code in codes), key=lambda country: normalize_name(country.name)
+    )
+
+
+def _page_groups(
+    listed: QuerySet[Endorsement], shown: list[Country], per_country: dict[str, int], page: Page
+) -> list[CountryGroup]:
+    """The signatories of one page, grouped by country, in one query: the per-country counts
+    tell which countries the page spans and how many rows of the first one to skip, so the
+    database sorts only those countries' rows instead of every signatory of the letter."""
+    start = page.start_index() - 1
+    end = start + len(page.object_list)
+    window: list[Country] = []
+    first_offset = offset = 0
+    for country in shown:
+        size = per_country[country.code]
+        if offset + size > start and offset < end:
+            if not window:
+                first_offset = offset
+            window.append(country)
+        offset += size
+        if offset >= end:
+            break
+    if not window:
+        return []
+    skip = start - first_offset
+    position = Case(
+        *[When(organization__country=c.code, then=Value(i)) for i, c in enumerate(window)],
+        output_field=IntegerField(),
+    )
+    rows = (
+        listed.filter(organization__country__in=[c.code for c in window])
+        .annotate(country_position=position)
+        .order_by("country_position", "organization__normalized_name", "pk")
+        .values_list(*PUBLIC_FIELDS)
+    )[skip : skip + (end - start)]
+    groups = {
+        c.code: CountryGroup(country=c, total=per_country[c.code], continued=i == 0 and skip > 0)
+        for i, c in enumerate(window)
+    }
+    for row in rows:
+        signatory = _public_signatory(row)
+        groups[signatory.country.code].signatories.append(signatory)
+    return [group for group in groups.values() if group.signatories]
+
+
+@require_safe
 def signatories(request: HttpRequest, slug: str) -> HttpResponse:
-    letter = get_object_or_404(Letter.objects.public(), slug=slug)
-    endorsements = (
-        Endorsement.objects.filter(letter=letter)
-        .public()
-        .select_related("organization")
-        .order_by("organization__country", "organization__name")
-    )
+    letter = _public_letter(slug)
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    country_code = _country_filter(request.GET.get("country", ""))
+    listed = _listed(letter)
+    folded = normalize_name(query)
+    if folded:
+        listed = listed.filter(organization__normalized_name__contains=folded)
+    per_country = {
+        row["organization__country"]: row["n"]
+        for row in listed.values("organization__country").annotate(n=Count("id")).order_by()
+    }
+    all_countries = _sorted_countries(per_country)
+    shown = [c for c in all_countries if c.code == country_code or not country_code]
+    total = sum(per_country[c.code] for c in shown)
+    # Page arithmetic only: the total is already known, so no COUNT over every signatory.
+    paginator = Paginator(range(total), SIGNATORIES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "letters/signatories.html",
-        {"letter": letter, "endorsements": endorsements, "count": signatory_count(letter)},
+        {
+            "letter": letter,
+            "count": signatory_count(letter),
+            "query": query,
+            "country": Country(code=country_code) if country_code else None,
+            "countries": [(c, per_country[c.code]) for c in all_countries],
+            "listed_total": sum(per_country.values()),
+            "total": total,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "groups": _page_groups(listed, shown, per_country, page) if total else [],
+        },
     )
+
+
+def _with_public_caching(response: HttpResponse | StreamingHttpResponse, max_age: int) -> None:
+    patch_cache_control(response, public=True, max_age=max_age)
+    response["Access-Control-Allow-Origin"] = "*"
+
+
+@require_safe
+def count_json(request: HttpRequest, slug: str) -> HttpResponse:
+    count = signatory_count_for_slug(slug)
+    if count is None:
+        raise Http404
+    response = JsonResponse(count)
+    _with_public_caching(response, COUNT_MAX_AGE)
+    return response
+
+
+@require_safe
+def count_fragment(request: HttpRequest, slug: str) -> HttpResponse:
+    """The count sentence alone, in the reader's language, for the page's script to swap in
+    when count.json changes: plural rules stay the server's business."""
+    count = signatory_count_for_slug(slug)
+    if count is None:
+        raise Http404
+    response = render(request, "letters/_count.html", {"count": count})
+    patch_cache_control(response, no_cache=True)
+    return response
+
+
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})
+@require_safe
+def embed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The one page partner sites may frame."""
+    letter = _public_letter(slug)
+    response = render(
+        request,
+        "letters/embed.html",
+        {"letter": letter, "state": letter.signing_state(), "count": signatory_count(letter)},
+    )
+    patch_cache_control(response, public=True, max_age=EMBED_MAX_AGE)
+    return response
+
+
+def _open_data(letter: Letter) -> Iterator[dict[str, str]]:
+    """The public fields of every approved and listed signatory, oldest first, with country
+    names in English so that the files read the same whatever the visitor's language."""
+    english_names: dict[str, str] = {}
+    rows = (
+        _listed(letter)
+        .order_by("signed_at", "pk")
+        .values_list(*PUBLIC_FIELDS)
+        .iterator(chunk_size=2000)
+    )
+    for row in rows:
+        signatory = _public_signatory(row)
+        code = signatory.country.code
+        if code not in english_names:
+            with translation.override("en"):
+                english_names[code] = str(signatory.country.name)
+        yield {
+            "organisation": signatory.name,
+            "country_code": code,
+            "country_name": english_names[code],
+            "city": signatory.city,
+            "website": signatory.website,
+            "type": signatory.kind,
+            "date_signed": timezone.localdate(signatory.signed_at).isoformat(),
+        }
+
+
+def _csv_chunks(rows: Iterator[dict[str, str]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(OPEN_DATA_FIELDS)
+    for number, row in enumerate(rows, start=1):
+        writer.writerow([neutralize_formula(row[name]) for name in OPEN_DATA_FIELDS])
+        if number % CSV_ROWS_PER_CHUNK == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+@require_safe
+def signatories_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    letter = _public_letter(slug)
+    response = StreamingHttpResponse(
+        _csv_chunks(_open_data(letter)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{letter.slug}-signatories.csv"'
+    _with_public_caching(response, OPEN_DATA_MAX_AGE)
+    return response
+
+
+@require_safe
+def signatories_json(request: HttpRequest, slug: str) -> HttpResponse:
+    letter = _public_letter(slug)
+    data = {
+        "letter": {
+            "slug": letter.slug,
+            "title": letter.title,
+            "url": _absolute(letter.get_absolute_url()),
+        },
+        "generated_at": timezone.now().isoformat(),
+        "signatories": list(_open_data(letter)),
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    _with_public_caching(response, OPEN_DATA_MAX_AGE)
+    return response

@@ -1,0 +1,219 @@
+"""The public list of signatories: by country, filtered, searched, paginated, and private
+details never shown."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from letters import views
+from letters.models import Letter
+
+from .factories import EndorsementFactory, LetterFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def signatories_page(client: Client, letter: Letter, query: str = "", **headers: str) -> str:
+    response = client.get(f"/letters/{letter.slug}/signatories/{query}", **headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def headings(page: str) -> list[str]:
+    """The country headings, in order, without their counts."""
+    found = re.findall(r'<h2 id="country-\w\w">.*?</h2>', page, flags=re.S)
+    return [re.sub(r"<[^>]+>|\(.*", "", h).strip() for h in found]
+
+
+def names(page: str) -> list[str]:
+    found = re.findall(
+        r'<li class="signatory">\s*(?:<a [^>]*>|<span class="signatory-name">)([^<]+)', page
+    )
+    return [name.replace("&amp;", "&") for name in found]
+
+
+def sign(letter: Letter, name: str, country: str, **organization: str) -> None:
+    EndorsementFactory(
+        letter=letter,
+        approved=True,
+        organization__name=name,
+        organization__country=country,
+        **{f"organization__{key}": value for key, value in organization.items()},
+    )
+
+
+def test_signatories_are_grouped_by_country_then_sorted_by_name(
+    client: Client, letter: Letter
+) -> None:
+    sign(letter, "Zebra Relief", "FR")
+    sign(letter, "Amis de la Paix", "FR")
+    sign(letter, "Ärzte für Frieden", "DE")
+    sign(letter, "Coletivo Maré", "BR")
+    page = signatories_page(client, letter)
+    assert headings(page) == ["Brazil", "France", "Germany"]
+    assert names(page) == ["Coletivo Maré", "Amis de la Paix", "Zebra Relief", "Ärzte für Frieden"]
+    assert 'France <span class="meta">(2)' in page
+
+
+def test_countries_follow_the_alphabet_of_the_readers_language(
+    client: Client, letter: Letter
+) -> None:
+    sign(letter, "Zebra Relief", "FR")
+    sign(letter, "Ärzte für Frieden", "DE")
+    sign(letter, "Coletivo Maré", "BR")
+    page = signatories_page(client, letter, HTTP_ACCEPT_LANGUAGE="fr")
+    assert headings(page) == ["Allemagne", "Brésil", "France"]
+
+
+def test_only_approved_organisations_that_agreed_to_be_listed_appear(
+    client: Client, letter: Letter
+) -> None:
+    sign(letter, "Listed Alliance", "FR")
+    EndorsementFactory(letter=letter, approved=True, organization__name="Quiet Friends",
+                       listed_publicly=False)  # fmt: skip
+    EndorsementFactory(letter=letter, organization__name="Pending Partners")
+    EndorsementFactory(approved=True, organization__name="Other Letter Org")
+    page = signatories_page(client, letter)
+    assert names(page) == ["Listed Alliance"]
+    assert "counted but not listed" in page
+
+
+def test_the_page_never_shows_an_email_address_or_a_contact_person(
+    client: Client, letter: Letter
+) -> None:
+    EndorsementFactory(
+        letter=letter,
+        approved=True,
+        comment="Private note to moderators",
+        organization__name="Open Hands",
+        organization__contact_name="Secret Contact Person",
+        organization__description="Our private description",
+        organization__user__email="private-inbox@open-hands.example.org",
+    )
+    page = signatories_page(client, letter)
+    assert "Open Hands" in page
+    assert "Secret Contact Person" not in page
+    assert "private-inbox" not in page
+    assert "@open-hands" not in page
+    assert "Private note" not in page
+
+
+def test_names_link_to_the_website_without_passing_reputation(
+    client: Client, letter: Letter
+) -> None:
+    sign(letter, "Open Hands", "FR", website="https://open-hands.example.org")
+    sign(letter, "Sneaky Org", "FR", website="javascript:alert(1)")
+    page = signatories_page(client, letter)
+    assert '<a href="https://open-hands.example.org" rel="nofollow noopener">Open Hands</a>' in page
+    assert "javascript:" not in page
+    assert "Sneaky Org" in page
+
+
+def test_each_country_shows_its_flag_and_its_count(client: Client, letter: Letter) -> None:
+    sign(letter, "Coletivo Maré", "BR")
+    page = signatories_page(client, letter)
+    assert '<img class="flag" src="/static/flags/br.gif" alt=""' in page
+    assert client.get("/static/flags/br.gif").status_code == 200
+
+
+def test_filter_by_country_shows_only_that_country(client: Client, letter: Letter) -> None:
+    sign(letter, "Coletivo Maré", "BR")
+    sign(letter, "Instituto Ipê", "BR")
+    sign(letter, "Amis de la Paix", "FR")
+    page = signatories_page(client, letter, "?country=br")
+    assert headings(page) == ["Brazil"]
+    assert names(page) == ["Coletivo Maré", "Instituto Ipê"]
+    assert '<option value="BR" selected>Brazil (2)</option>' in page
+    assert '<option value="FR">France (1)</option>' in page
+
+
+def test_a_country_without_signatories_says_so(client: Client, letter: Letter) -> None:
+    sign(letter, "Amis de la Paix", "FR")
+    page = signatories_page(client, letter, "?country=JP")
+    assert names(page) == []
+    assert "No listed signatory from Japan yet." in page
+
+
+def test_an_unknown_country_code_is_ignored(client: Client, letter: Letter) -> None:
+    sign(letter, "Amis de la Paix", "FR")
+    assert names(signatories_page(client, letter, "?country=ZZ")) == ["Amis de la Paix"]
+
+
+def test_search_finds_names_whatever_the_case_and_accents(client: Client, letter: Letter) -> None:
+    sign(letter, "Médecins pour la Paix", "FR")
+    sign(letter, "Friends of Peace", "GB")
+    sign(letter, "Medical Aid Collective", "KE")
+    page = signatories_page(client, letter, "?q=MEDECINS")
+    assert names(page) == ["Médecins pour la Paix"]
+    assert "matching “MEDECINS”" in page
+    assert 'value="MEDECINS"' in page
+
+
+def test_search_and_country_filter_combine(client: Client, letter: Letter) -> None:
+    sign(letter, "Peace Now France", "FR")
+    sign(letter, "Peace Now Kenya", "KE")
+    sign(letter, "Amis de la Paix", "FR")
+    assert names(signatories_page(client, letter, "?q=peace&country=FR")) == ["Peace Now France"]
+    page = signatories_page(client, letter, "?q=nobody&country=FR")
+    assert "No listed signatory from France matches “nobody”." in page
+
+
+def test_long_lists_are_split_into_pages_that_keep_the_filters(
+    client: Client, letter: Letter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "SIGNATORIES_PER_PAGE", 3)
+    for name in ["Alpha", "Bravo", "Charlie", "Delta"]:
+        sign(letter, f"{name} Peace", "FR")
+    sign(letter, "Echo Peace", "DE")
+    sign(letter, "Foxtrot Peace", "BR")
+
+    first = signatories_page(client, letter, "?q=peace")
+    assert names(first) == ["Foxtrot Peace", "Alpha Peace", "Bravo Peace"]
+    assert "Showing 1–3 of 6" in first  # noqa: RUF001 -- the en dash of a range
+    assert 'href="?q=peace&amp;page=2" rel="next"' in first
+
+    second = signatories_page(client, letter, "?q=peace&page=2")
+    assert headings(second) == ["France", "Germany"]
+    assert names(second) == ["Charlie Peace", "Delta Peace", "Echo Peace"]
+    assert "(4) · continued" in second
+    assert 'aria-current="page"' in second
+
+    beyond = signatories_page(client, letter, "?q=peace&page=99")
+    assert names(beyond) == names(second)
+
+
+def test_a_letter_without_signatories_says_so(client: Client, letter: Letter) -> None:
+    assert "No signatory is published yet." in signatories_page(client, letter)
+
+
+def test_draft_letters_have_no_public_list(client: Client) -> None:
+    draft = LetterFactory(status=Letter.Status.DRAFT)
+    assert client.get(f"/letters/{draft.slug}/signatories/").status_code == 404
+
+
+def queries_for(client: Client, url: str) -> int:
+    client.get(url)  # the count is cached from here on, as it is in production
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("query", ["", "?country=FR", "?q=peace", "?page=3"])
+def test_the_page_costs_the_same_few_queries_however_many_signatories(
+    client: Client, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    monkeypatch.setattr(views, "SIGNATORIES_PER_PAGE", 5)
+    few, many = LetterFactory(), LetterFactory()
+    for letter, size in ((few, 15), (many, 60)):
+        for n in range(size):
+            sign(letter, f"Peace Org {n:03}", ["FR", "KE", "BR", "JP"][n % 4])
+    url = f"/letters/{{}}/signatories/{query}"
+    with_few = queries_for(client, url.format(few.slug))
+    with_many = queries_for(client, url.format(many.slug))
+    assert with_few == with_many
+    assert with_many <= 3  # the letter, the counts per country, one page of names
