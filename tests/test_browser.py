@@ -1,0 +1,304 @@
+"""The public side in a real browser (Playwright driving Debian's Chromium, headless): signing,
+confirming, moderation and the live count; small and large screens; keyboard only; axe-core.
+
+Without /usr/bin/chromium these tests skip and say why; with COALITION_REQUIRE_SERVICES set
+(CI) they fail instead."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core import mail
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
+
+from letters.models import Letter
+from signatories import services
+from signatories.models import Endorsement, Organization
+
+from .conftest import skip_or_fail
+from .factories import EndorsementFactory, LetterFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+AXE_URL = "/static/vendor/axe/axe.min.js"
+# The page polls every 7 s; a change must show within about 10 s, with some slack for CI.
+LIVE_COUNT_TIMEOUT_MS = 12_000
+
+NewPage = Callable[..., Any]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        skip_or_fail(f"no Chromium at {CHROMIUM} (apt-get install chromium) for the browser tests")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("Playwright's Python package is missing (pip install -e '.[dev]')")
+    with pytest.MonkeyPatch.context() as patch:
+        # Playwright's sync API keeps an event loop in this thread, which makes Django refuse
+        # the tests' own (synchronous) ORM calls; the module is torn down before other tests.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: LiveServer, settings: Settings) -> Iterator[NewPage]:
+    """Opens pages on the live server, each in a fresh browser profile."""
+    settings.SITE_URL = live_server.url
+    settings.SIGN_MIN_SECONDS = 0
+    contexts = []
+
+    def open_page(width: int = 1280, height: int = 900) -> Any:
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, base_url=live_server.url
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def expect(target: Any) -> Any:
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(target)
+
+
+def confirmation_link(live_server: LiveServer, to: str) -> str:
+    [message] = [m for m in mail.outbox if m.to == [to]]
+    match = re.search(rf"{re.escape(live_server.url)}(/accounts/confirm-email/\S+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def approve_as_moderator(new_page: NewPage, endorsement: Endorsement) -> None:
+    """A moderator approves one endorsement. The endorsement admin (signatories/admin.py) is
+    not there yet, so this calls the service its bulk action will call."""
+    moderator = UserFactory(email="moderator@coalition.example.org", is_staff=True)
+    assert services.endorsement_approve(endorsement=endorsement, moderator=moderator)
+
+
+def test_a_new_organisation_signs_confirms_is_approved_and_an_open_page_counts_it(
+    new_page: NewPage, live_server: LiveServer
+) -> None:
+    letter = LetterFactory(title="Protect civilians in Aleppo")
+    watcher = new_page()
+    watcher.goto(letter.get_absolute_url())
+    count = watcher.locator(".letter-actions .count")
+    expect(count).to_have_text("No organisation has signed yet.")
+    watcher.evaluate("window.openedBeforeApproval = true")
+
+    visitor = new_page()
+    visitor.goto(letter.get_absolute_url())
+    visitor.locator(".letter-actions").get_by_role("link", name="Sign this letter").click()
+    visitor.get_by_label("Organisation name").fill("Friends & Allies of Aleppo")
+    visitor.get_by_label("Country").select_option("LB")
+    visitor.get_by_label("City").fill("Beirut")
+    visitor.get_by_label("Website").fill("https://friends-allies.example.org")
+    visitor.get_by_label("Contact person").fill("Rania Haddad")
+    visitor.get_by_label("Contact email").fill("rania@friends-allies.example.org")
+    visitor.get_by_role("button", name="Sign the letter").click()
+    expect(visitor.get_by_role("heading", name="Check your inbox")).to_be_visible()
+
+    visitor.goto(confirmation_link(live_server, "rania@friends-allies.example.org"))
+    visitor.get_by_role("button", name="Confirm").click()
+    expect(visitor.get_by_role("heading", level=1)).to_contain_text("address is confirmed")
+    endorsement = Endorsement.objects.get(organization__name="Friends & Allies of Aleppo")
+    assert endorsement.status == Endorsement.Status.PENDING
+    expect(count).to_have_text("No organisation has signed yet.")
+
+    approve_as_moderator(new_page, endorsement)
+
+    expect(count).to_have_text(
+        "1 organisation from 1 countries on 1 continents", timeout=LIVE_COUNT_TIMEOUT_MS
+    )
+    assert watcher.evaluate("window.openedBeforeApproval") is True  # the page never reloaded
+    watcher.reload()
+    expect(watcher.locator("#recent-heading + .signatory-list")).to_contain_text(
+        "Friends & Allies of Aleppo"
+    )
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_the_letter_page_fits_small_and_large_screens(
+    new_page: NewPage, width: int, letter: Letter
+) -> None:
+    for country in ["FR", "KE", "BR", "JP", "AU"]:
+        EndorsementFactory(
+            letter=letter,
+            approved=True,
+            organization__country=country,
+            organization__name=f"Organisation with a rather long name from {country}",
+        )
+    page = new_page(width=width)
+    page.goto(letter.get_absolute_url())
+    expect(page.locator(".letter-actions .count")).to_contain_text("5 organisations")
+    sign = page.locator(".letter-actions").get_by_role("link", name="Sign this letter")
+    expect(sign).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"letter-{width}.png", full_page=True)
+    page.goto(f"/letters/{letter.slug}/signatories/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=SCREENSHOTS / f"signatories-{width}.png", full_page=True)
+
+
+def tab_to(page: Any, selector: str, presses: int = 80) -> None:
+    """Press Tab until the element is focused, as a keyboard user would."""
+    target = page.locator(selector)
+    for _ in range(presses):
+        if target.evaluate("element => element === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    pytest.fail(f"{selector} cannot be reached with the Tab key")
+
+
+def test_a_visitor_signs_with_the_keyboard_alone(new_page: NewPage, letter: Letter) -> None:
+    page = new_page()
+    page.goto(letter.get_absolute_url())
+    tab_to(page, ".letter-actions a.button")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # the focused control can be seen
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign on behalf of your organisation")
+
+    for selector, keys in [
+        ("#id_name", "Keyboard Peace Network"),
+        ("#id_country", "Kenya"),
+        ("#id_city", "Nairobi"),
+        ("#id_contact_name", "Wanjiru Kamau"),
+        ("#id_email", "wanjiru@keyboard-peace.example.org"),
+    ]:
+        tab_to(page, selector)
+        page.keyboard.type(keys)
+    tab_to(page, "#id_wants_updates")
+    page.keyboard.press("Space")
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    organization = Organization.objects.get(name="Keyboard Peace Network")
+    assert (organization.country.code, organization.city) == ("KE", "Nairobi")
+    endorsement = organization.endorsements.get()
+    assert endorsement.wants_updates is True
+    assert endorsement.status == Endorsement.Status.UNVERIFIED
+
+
+def axe_violations(page: Any) -> list[str]:
+    page.add_script_tag(url=AXE_URL)  # served by the site itself: the CSP allows it
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['impact']}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']]}"
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/letters/{slug}/",
+        "/letters/{slug}/sign/",
+        "/letters/{slug}/signatories/",
+        "/letters/{slug}/signatories/?country=BR&q=zzz",
+        "/letters/{slug}/embed/",
+    ],
+    ids=["letter", "sign", "signatories", "signatories-empty-search", "embed"],
+)
+def test_public_pages_have_no_serious_accessibility_violation(
+    new_page: NewPage, letter: Letter, path: str
+) -> None:
+    EndorsementFactory(letter=letter, approved=True, organization__country="BR")
+    EndorsementFactory(letter=letter, approved=True, organization__country="FR",
+                       organization__website="")  # fmt: skip
+    page = new_page()
+    page.goto(path.format(slug=letter.slug))
+    assert axe_violations(page) == []
+
+
+def test_the_sign_form_with_errors_has_no_serious_accessibility_violation(
+    new_page: NewPage, letter: Letter
+) -> None:
+    page = new_page()
+    page.goto(f"/letters/{letter.slug}/sign/")
+    page.get_by_role("button", name="Sign the letter").click()
+    expect(page.locator(".errors").first).to_be_visible()
+    assert axe_violations(page) == []
+
+
+@pytest.fixture
+def partner_site() -> Iterator[Callable[[str], str]]:
+    """A partner's web site on another loopback origin; returns the URL of a page with this
+    HTML. (Chromium blocks a page from outside the local network framing a local server, so
+    the partner must really be served locally, not answered by Playwright.)"""
+    pages: dict[str, bytes] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = pages.get(self.path, b"")
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def publish(html: str) -> str:
+        pages["/partner.html"] = html.encode()
+        return f"http://127.0.0.1:{server.server_port}/partner.html"
+
+    yield publish
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_partner_site_can_frame_the_embed_but_not_the_letter_page(
+    new_page: NewPage,
+    live_server: LiveServer,
+    letter: Letter,
+    partner_site: Callable[[str], str],
+) -> None:
+    EndorsementFactory.create_batch(2, letter=letter, approved=True)
+    partner = new_page()
+    letter_url = f"{live_server.url}{letter.get_absolute_url()}"
+    partner.goto(
+        partner_site(
+            f'<h1>Partner</h1><iframe id="embed" src="{letter_url}embed/"></iframe>'
+            f'<iframe id="letter" src="{letter_url}"></iframe>'
+        ),
+        wait_until="load",  # every frame has loaded, or failed to
+    )
+    embed = partner.frame_locator("#embed")
+    expect(embed.locator(".count")).to_contain_text("2 organisations")
+    expect(embed.get_by_role("link", name="Sign this letter")).to_be_visible()
+    framed_letter = partner.frame_locator("#letter").locator("body")
+    assert letter.title not in framed_letter.inner_text()
