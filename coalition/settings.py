@@ -151,6 +151,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "signatories.tasks.signatory_counts_reconcile",
         "schedule": env.float("COUNT_RECONCILE_SECONDS", default=300.0),
     },
+    "unverified-signups-purge": {
+        "task": "signatories.tasks.unverified_signups_purge",
+        "schedule": 3600.0,
+    },
 }
 
 # Mail: printed to the console unless EMAIL_URL says otherwise (smtp://, smtp+tls://, ...).
@@ -171,6 +175,12 @@ OUTBOX_BACKOFF_MAX_SECONDS = env.int("OUTBOX_BACKOFF_MAX_SECONDS", default=900)
 # At most this many sign-related mails (verify, "already registered") to one address per window.
 SIGN_MAIL_LIMIT = env.int("SIGN_MAIL_LIMIT", default=3)
 SIGN_MAIL_WINDOW_SECONDS = env.int("SIGN_MAIL_WINDOW_SECONDS", default=3600)
+# A sign form sent sooner than this after it was shown is held for review (bots are fast).
+SIGN_MIN_SECONDS = env.float("SIGN_MIN_SECONDS", default=3.0)
+# IP addresses are stored only as HMACs with this salt (default: derived from SECRET_KEY).
+IP_HASH_SALT = env.str("IP_HASH_SALT", default=SECRET_KEY)
+# Sign-ups whose email was never confirmed are deleted after this many days.
+UNVERIFIED_RETENTION_DAYS = env.int("UNVERIFIED_RETENTION_DAYS", default=14)
 
 # Accounts: email is the login, verification is mandatory, passwords are optional.
 AUTHENTICATION_BACKENDS = [
@@ -256,6 +266,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=HTTPS)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=HTTPS)
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it; forms carry the token
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
@@ -294,3 +305,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import time
 import unicodedata
 
 from django import forms
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -88,3 +91,40 @@ class ContactEmailForm(forms.Form):
         help_text=_("We send a link to confirm it. Never shown publicly."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class BotTrapForm(forms.Form):
+    """A honeypot that people never see, and the time the form was shown, signed.
+
+    Neither refuses anything: a filled honeypot or a form sent faster than a person can fill
+    it holds the endorsement for review, with the same answer as any other signature."""
+
+    SIGNER_SALT = "signatories.sign-form-started"
+
+    leave_empty = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            signer = signing.TimestampSigner(salt=self.SIGNER_SALT)
+            self.initial["started"] = signer.sign(str(int(time.time())))
+
+    def suspicion(self) -> str:
+        """Why this submission looks automated, or "" when it does not."""
+        if not self.is_valid():
+            return "malformed bot trap"
+        if self.cleaned_data["leave_empty"]:
+            return "honeypot filled"
+        signer = signing.TimestampSigner(salt=self.SIGNER_SALT)
+        try:
+            started = int(signer.unsign(self.cleaned_data["started"], max_age=86400))
+        except (signing.BadSignature, ValueError):
+            return "form timestamp missing, forged or older than a day"
+        if time.time() - started < settings.SIGN_MIN_SECONDS:
+            return "form sent faster than a person can fill it"
+        return ""

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -32,6 +33,12 @@ def domain_of(url_or_email: str) -> str:
     else:
         host = urlsplit(value if "://" in value else f"//{value}").hostname or ""
     return host.removeprefix("www.").rstrip(".")
+
+
+def hash_ip(ip: str) -> str:
+    """IP addresses are kept only as this salted hash: enough to see that two signatures came
+    from one network, useless to find out which network."""
+    return salted_hmac("signatories.ip", ip, secret=settings.IP_HASH_SALT).hexdigest()[:32]
 
 
 class UserManager(BaseUserManager["User"]):
@@ -189,6 +196,18 @@ class Endorsement(models.Model):
         verbose_name=_("decided by"),
     )
     rejection_reason = models.TextField(_("reason given"), max_length=1000, blank=True)
+    held_reason = models.CharField(
+        _("held for review because"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Rate limit, honeypot or a form sent too fast: reviewed by a person even when "
+            "the letter publishes on verification."
+        ),
+    )
+    ip_hash = models.CharField(
+        _("network (salted hash)"), max_length=64, blank=True, db_index=True, editable=False
+    )
 
     objects = EndorsementQuerySet.as_manager()
 

@@ -164,6 +164,28 @@ def _apply_details(organization: Organization, details: OrganizationDetails) -> 
     organization.description = details.description.strip()
 
 
+def _flag_shared_network(organization: Organization, ip_hash: str) -> None:
+    """A hint, not a verdict: NGOs often share an office connection."""
+    if not ip_hash:
+        return
+    since = timezone.now() - timedelta(days=1)
+    others = (
+        Endorsement.objects.filter(ip_hash=ip_hash, signed_at__gte=since)
+        .exclude(organization=organization)
+        .values_list("organization__name", flat=True)
+        .distinct()[:5]
+    )
+    names = list(others)
+    if names:
+        organization.duplicate_reasons = [
+            *organization.duplicate_reasons,
+            _("Signed from the same network as %(names)s in the last day.")
+            % {"names": ", ".join(f"“{name}”" for name in names)},
+        ]
+        organization.possible_duplicate = True
+        organization.save(update_fields=["duplicate_reasons", "possible_duplicate"])
+
+
 def organization_create(*, user: User, details: OrganizationDetails) -> Organization:
     organization = Organization(user=user)
     _apply_details(organization, details)
@@ -231,6 +253,8 @@ def signatory_sign_up(
     email: str,
     details: OrganizationDetails,
     choices: EndorsementChoices,
+    held_reason: str = "",
+    ip_hash: str = "",
 ) -> None:
     """A signed-out visitor signs: account, organisation and an unverified endorsement in one
     transaction, and the verification mail queued with them.
@@ -247,6 +271,7 @@ def signatory_sign_up(
                     user=user, email=email, primary=True, verified=False
                 )
                 organization = organization_create(user=user, details=details)
+                _flag_shared_network(organization, ip_hash)
                 endorsement = Endorsement.objects.create(
                     organization=organization,
                     letter=letter,
@@ -254,6 +279,8 @@ def signatory_sign_up(
                     comment=choices.comment,
                     listed_publicly=choices.listed_publicly,
                     wants_updates=choices.wants_updates,
+                    held_reason=held_reason,
+                    ip_hash=ip_hash,
                 )
                 _record(
                     endorsement,
@@ -268,11 +295,24 @@ def signatory_sign_up(
             # A second click or tab created the account a moment ago: carry on as for a
             # known address.
             pass
-    _sign_up_known_address(request=request, letter=letter, email=email, choices=choices)
+    _sign_up_known_address(
+        request=request,
+        letter=letter,
+        email=email,
+        choices=choices,
+        held_reason=held_reason,
+        ip_hash=ip_hash,
+    )
 
 
 def _sign_up_known_address(
-    *, request: HttpRequest | None, letter: Letter, email: str, choices: EndorsementChoices
+    *,
+    request: HttpRequest | None,
+    letter: Letter,
+    email: str,
+    choices: EndorsementChoices,
+    held_reason: str,
+    ip_hash: str,
 ) -> None:
     user = User.objects.filter(email__iexact=email).first()
     organization = Organization.objects.filter(user=user).first() if user else None
@@ -281,7 +321,12 @@ def _sign_up_known_address(
         # Most likely the same person again before confirming: include this letter and
         # send the link once more. Their organisation's details are left as first entered.
         endorsement, _created = _endorsement_get_or_create(
-            organization=organization, letter=letter, status=Status.UNVERIFIED, choices=choices
+            organization=organization,
+            letter=letter,
+            status=Status.UNVERIFIED,
+            choices=choices,
+            held_reason=held_reason,
+            ip_hash=ip_hash,
         )
         _send_verification(request, address)
         return
@@ -299,7 +344,13 @@ def _sign_up_known_address(
 
 
 def _endorsement_get_or_create(
-    *, organization: Organization, letter: Letter, status: str, choices: EndorsementChoices
+    *,
+    organization: Organization,
+    letter: Letter,
+    status: str,
+    choices: EndorsementChoices,
+    held_reason: str = "",
+    ip_hash: str = "",
 ) -> tuple[Endorsement, bool]:
     try:
         with transaction.atomic():
@@ -309,6 +360,8 @@ def _endorsement_get_or_create(
                 comment=choices.comment,
                 listed_publicly=choices.listed_publicly,
                 wants_updates=choices.wants_updates,
+                held_reason=held_reason,
+                ip_hash=ip_hash,
             )
             _stamp(endorsement, status)
             endorsement.save()
@@ -325,16 +378,28 @@ def _endorsement_get_or_create(
 
 
 def endorsement_create(
-    *, organization: Organization, letter: Letter, choices: EndorsementChoices
+    *,
+    organization: Organization,
+    letter: Letter,
+    choices: EndorsementChoices,
+    held_reason: str = "",
+    ip_hash: str = "",
 ) -> tuple[Endorsement, bool]:
     """A signed-in organisation endorses. Returns the endorsement and whether this call made
     (or re-opened) it; an existing one is returned untouched."""
     _ensure_open(letter)
     verified = EmailAddress.objects.filter(user=organization.user, verified=True).exists()
     status = _status_after_verification(letter) if verified else Status.UNVERIFIED
+    if held_reason and status == Status.APPROVED:
+        status = Status.PENDING
     with transaction.atomic():
         endorsement, created = _endorsement_get_or_create(
-            organization=organization, letter=letter, status=status, choices=choices
+            organization=organization,
+            letter=letter,
+            status=status,
+            choices=choices,
+            held_reason=held_reason,
+            ip_hash=ip_hash,
         )
         if created:
             if verified:
@@ -415,20 +480,17 @@ def endorsements_verify(*, user: User) -> int:
     straight to publication as each letter's moderation mode says."""
     moved = 0
     ids = Endorsement.objects.filter(organization__user=user, status=Status.UNVERIFIED).values_list(
-        "pk", "letter__moderation"
+        "pk", "letter__moderation", "held_reason"
     )
-    for endorsement_id, moderation in ids:
-        to_status = (
-            Status.APPROVED
-            if moderation == Letter.Moderation.PUBLISH_ON_VERIFICATION
-            else Status.PENDING
-        )
+    for endorsement_id, moderation, held_reason in ids:
+        publish_now = moderation == Letter.Moderation.PUBLISH_ON_VERIFICATION and not held_reason
         if _transition(
             endorsement_id=endorsement_id,
             allowed_from={Status.UNVERIFIED},
-            to_status=to_status,
+            to_status=Status.APPROVED if publish_now else Status.PENDING,
             actor=None,
             label=BY_EMAIL_VERIFICATION,
+            reason=_("Held for review: %(why)s") % {"why": held_reason} if held_reason else "",
         ):
             moved += 1
     return moved
@@ -472,3 +534,75 @@ def endorsement_withdraw(*, endorsement: Endorsement, actor: User) -> bool:
             notify=False,
         )
     )
+
+
+# Privacy: purging unconfirmed sign-ups and erasing an organisation on request -------------
+
+ERASED = "erased"
+
+
+def unverified_signups_purge() -> int:
+    """Delete sign-ups whose email was never confirmed within the retention period: the
+    account, its organisation, its endorsements and the mail sent to it. Returns how many
+    accounts went."""
+    cutoff = timezone.now() - timedelta(days=settings.UNVERIFIED_RETENTION_DAYS)
+    stale_users = User.objects.filter(
+        is_staff=False,
+        date_joined__lt=cutoff,
+        organization__isnull=False,
+    ).exclude(emailaddress__verified=True)
+    # Anything beyond an unverified endorsement (an import, a moderator's decision) is a
+    # record someone made on purpose: those accounts stay.
+    stale_users = stale_users.exclude(
+        organization__endorsements__status__in=[
+            Status.PENDING,
+            Status.APPROVED,
+            Status.REJECTED,
+            Status.WITHDRAWN,
+        ]
+    )
+    purged = 0
+    for user in stale_users.select_related("organization").distinct():
+        with transaction.atomic():
+            organization = user.organization
+            EndorsementEvent.objects.filter(endorsement__organization=organization).delete()
+            organization.endorsements.all().delete()
+            organization.delete()
+            OutgoingMail.objects.filter(to__iexact=user.email).delete()
+            user.delete()
+            purged += 1
+    return purged
+
+
+def organization_erase(*, organization: Organization) -> dict[str, int | bool]:
+    """Erase an organisation's personal data on request. The public record of an approved
+    endorsement it consented to list (name, country, city, website, type, date) stays."""
+    with transaction.atomic():
+        organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        user = organization.user
+        email = user.email
+        keeps_public_record = organization.endorsements.public().exists()
+        organization.contact_name = ""
+        organization.description = ""
+        if not keeps_public_record:
+            organization.name = _("Erased organisation")
+            organization.normalized_name = ""
+            organization.website = ""
+            organization.website_domain = ""
+            organization.city = ""
+        organization.duplicate_reasons = []
+        organization.save()
+        organization.endorsements.update(comment="", ip_hash="")
+        events = EndorsementEvent.objects.filter(
+            endorsement__organization=organization, actor_label__iexact=email
+        ).update(actor_label=ERASED)
+        mails = OutgoingMail.objects.filter(to__iexact=email).update(
+            to=f"{ERASED}@{ERASED}.invalid", subject=ERASED, body_text="", body_html=""
+        )
+        EmailAddress.objects.filter(user=user).delete()
+        user.email = f"{ERASED}-{user.pk}@{ERASED}.invalid"
+        user.first_name = user.last_name = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+    return {"kept_public_record": keeps_public_record, "events": events, "mails": mails}

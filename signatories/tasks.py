@@ -6,7 +6,7 @@ from datetime import timedelta
 from celery import Task, shared_task
 from django.conf import settings
 
-from . import counts, outbox
+from . import counts, outbox, services
 
 
 def backoff_seconds(retries: int) -> float:
@@ -34,3 +34,8 @@ def outbox_sweep() -> int:
 @shared_task(acks_late=True)
 def signatory_counts_reconcile() -> int:
     return counts.signatory_counts_reconcile()
+
+
+@shared_task(acks_late=True)
+def unverified_signups_purge() -> int:
+    return services.unverified_signups_purge()

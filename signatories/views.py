@@ -1,18 +1,21 @@
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from letters.models import Letter
 
 from . import services
-from .forms import ContactEmailForm, EndorsementForm, OrganizationForm
-from .models import Endorsement, Organization
+from .forms import BotTrapForm, ContactEmailForm, EndorsementForm, OrganizationForm
+from .models import Endorsement, Organization, domain_of, hash_ip
 
 SIGNED_EMAIL_SESSION_KEY = "signed_email"
 
@@ -26,6 +29,23 @@ def _get_endorsement_for_user(request: HttpRequest, code: str) -> Endorsement:
     )
 
 
+def _held_reasons(request: HttpRequest, *, email: str, trap: BotTrapForm | None) -> str:
+    """Why this signature should wait for a person, if it should: over a rate limit, or
+    looking automated. It is recorded either way, and the answer is the same."""
+    reasons = []
+    if not ratelimit.consume(request, action="sign"):
+        reasons.append("rate limit per network")
+    if email and not ratelimit.consume(request, action="sign_domain", key=domain_of(email)):
+        reasons.append("rate limit per email domain")
+    if trap is not None and (suspicion := trap.suspicion()):
+        reasons.append(suspicion)
+    return "; ".join(reasons)
+
+
+def _ip_hash(request: HttpRequest) -> str:
+    return hash_ip(get_adapter(request).get_client_ip(request))
+
+
 def _unavailable(request: HttpRequest, letter: Letter) -> HttpResponse:
     return render(
         request,
@@ -35,6 +55,7 @@ def _unavailable(request: HttpRequest, letter: Letter) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("email", "contact_name")
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     letter = get_object_or_404(Letter.objects.public(), slug=slug)
@@ -47,6 +68,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     organization_form = OrganizationForm(data)
     email_form = ContactEmailForm(data)
     endorsement_form = EndorsementForm(data)
+    trap = BotTrapForm(data)
     forms = (organization_form, email_form, endorsement_form)
     if data is not None and all([form.is_valid() for form in forms]):
         email = email_form.cleaned_data["email"]
@@ -57,6 +79,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
                 email=email,
                 details=organization_form.details(),
                 choices=endorsement_form.choices(),
+                held_reason=_held_reasons(request, email=email, trap=trap),
+                ip_hash=_ip_hash(request),
             )
         except services.SigningUnavailable:
             return _unavailable(request, letter)
@@ -70,6 +94,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             "organization_form": organization_form,
             "email_form": email_form,
             "endorsement_form": endorsement_form,
+            "trap": trap,
         },
         status=400 if data is not None else 200,
     )
@@ -102,6 +127,8 @@ def _sign_signed_in(request: HttpRequest, letter: Letter) -> HttpResponse:
                     organization=organization,
                     letter=letter,
                     choices=endorsement_form.choices(),
+                    held_reason=_held_reasons(request, email="", trap=None),
+                    ip_hash=_ip_hash(request),
                 )
         except services.SigningUnavailable:
             return _unavailable(request, letter)
@@ -155,6 +182,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("contact_name")
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_edit(request: HttpRequest) -> HttpResponse:

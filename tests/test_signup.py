@@ -4,14 +4,16 @@ moves on; nothing about it needs a password."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.test import Client
 
 from letters.models import Letter
+from signatories.forms import BotTrapForm
 from signatories.models import Endorsement, EndorsementEvent, Organization, OutgoingMail, User
 
 from .factories import LetterFactory
@@ -21,8 +23,15 @@ pytestmark = pytest.mark.django_db
 OnCommit = Callable[[], AbstractContextManager[list]]
 
 
+def form_shown_seconds_ago(seconds: int = 60) -> str:
+    signer = signing.TimestampSigner(salt=BotTrapForm.SIGNER_SALT)
+    return signer.sign(str(int(time.time()) - seconds))
+
+
 def sign_form(**overrides: str) -> dict[str, str]:
+    """What a person fills in, a minute after the form was shown."""
     data = {
+        "started": form_shown_seconds_ago(60),
         "name": "Friends & Allies of Aleppo",
         "country": "LB",
         "city": "Beirut",
