@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,6 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from .emails import absolute_url
+from .models import hash_ip
 from .outbox import outgoing_mail_queue
 
 
@@ -30,3 +32,13 @@ class AccountAdapter(DefaultAccountAdapter):
         self, request: HttpRequest | None, emailconfirmation: EmailConfirmation
     ) -> str:
         return absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The client's network as a salted hash: rate-limit keys in the cache and the stored
+        endorsements never hold the address itself. An IPv6 address counts by its /64, which
+        one household or office usually holds whole."""
+        ip = super().get_client_ip(request)
+        address = ipaddress.ip_address(ip)
+        if address.version == 6:
+            ip = str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+        return hash_ip(ip)

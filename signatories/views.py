@@ -15,7 +15,7 @@ from letters.models import Letter
 
 from . import services
 from .forms import BotTrapForm, ContactEmailForm, EndorsementForm, OrganizationForm
-from .models import Endorsement, Organization, domain_of, hash_ip
+from .models import Endorsement, Organization, domain_of
 
 SIGNED_EMAIL_SESSION_KEY = "signed_email"
 
@@ -43,7 +43,7 @@ def _held_reasons(request: HttpRequest, *, email: str, trap: BotTrapForm | None)
 
 
 def _ip_hash(request: HttpRequest) -> str:
-    return hash_ip(get_adapter(request).get_client_ip(request))
+    return get_adapter(request).get_client_ip(request)
 
 
 def _unavailable(request: HttpRequest, letter: Letter) -> HttpResponse:

@@ -177,3 +177,29 @@ def test_private_fields_never_reach_public_pages(client: Client) -> None:
         )
         assert "Secret Contact Person" not in body, url
         assert "secret@hidden.example.org" not in body, url
+
+
+def test_rate_limit_counters_in_the_cache_hold_no_ip_address(
+    letter: Letter, on_commit: OnCommit, settings
+) -> None:
+    from django.core.cache import cache
+
+    with on_commit():
+        Client(REMOTE_ADDR="203.0.113.77").post(f"/letters/{letter.slug}/sign/", sign_form())
+    backend = cache._cache
+    if hasattr(backend, "get_client"):  # Redis (CI): ask the server for its keys
+        keys = [key.decode() for key in backend.get_client().keys("*")]
+    else:  # local memory
+        keys = list(backend.keys())
+    assert any("rl" in key for key in keys)
+    assert not any("203.0.113.77" in key for key in keys)
+
+
+def test_ipv6_clients_are_counted_by_their_64_prefix(letter: Letter, settings) -> None:
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "sign": "1/10m/ip"}
+    for n, ip in enumerate(["2001:db8:1:2::1", "2001:db8:1:2::ffff"]):
+        Client(REMOTE_ADDR=ip).post(
+            f"/letters/{letter.slug}/sign/", sign_form(name=f"V6 {n}", email=f"a@v{n}.example.org")
+        )
+    held = Endorsement.objects.exclude(held_reason="").values_list("organization__name", flat=True)
+    assert list(held) == ["V6 1"]
