@@ -305,3 +305,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Moderation (docs/moderation.md): the digest to the Moderators group, and import-export.
+MODERATION_DIGEST_SECONDS = env.float("MODERATION_DIGEST_SECONDS", default=86400.0)
+CELERY_BEAT_SCHEDULE["moderation-digest"] = {
+    "task": "signatories.tasks.moderation_digest_send",
+    "schedule": MODERATION_DIGEST_SECONDS,
+}

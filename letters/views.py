@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -17,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,7 +27,12 @@ from django.views.decorators.http import require_safe
 from django_countries import countries
 from django_countries.fields import Country
 
-from signatories.counts import SignatoryCount, signatory_count, signatory_count_for_slug
+from signatories.counts import (
+    SignatoryCount,
+    listed_signatories_by_country,
+    signatory_count,
+    signatory_count_for_slug,
+)
 from signatories.models import Endorsement, normalize_name
 from signatories.spreadsheets import neutralize_formula
 
@@ -164,7 +171,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     letter = _public_letter(slug)
     count = signatory_count(letter)
-    newest_first = _listed(letter).order_by("-approved_at", "-pk")
+    # No tie-breaker on purpose: ordering by approval time alone walks the partial index
+    # endorsement_public_idx backwards and stops after ten rows.
+    newest_first = _listed(letter).order_by("-approved_at")
     recent = newest_first.values_list(*PUBLIC_FIELDS)[:RECENT_SIGNATORIES]
     page_url = _absolute(letter.get_absolute_url())
     return render(
@@ -189,29 +198,28 @@ def _country_filter(value: str) -> str:
     return code if len(code) == 2 and countries.alpha2(code) == code else ""
 
 
-def _sorted_countries(codes: Iterable[str]) -> list[Country]:
-    """Countries in the reader's alphabet order: "Allemagne" comes first in French."""
-    return sorted(
-        (Country(code=code) for code in codes), key=lambda country: normalize_name(country.name)
-    )
+def _sorted_countries(codes: Container[str]) -> list[tuple[str, str]]:
+    """(code, name) in the reader's alphabet order: "Allemagne" comes first in French.
+    django-countries keeps the sorted list of each language, so this costs no translation."""
+    return [(country.code, country.name) for country in countries if country.code in codes]
 
 
 def _page_groups(
-    listed: QuerySet[Endorsement], shown: list[Country], per_country: dict[str, int], page: Page
+    listed: QuerySet[Endorsement], shown: list[str], per_country: dict[str, int], page: Page
 ) -> list[CountryGroup]:
     """The signatories of one page, grouped by country, in one query: the per-country counts
     tell which countries the page spans and how many rows of the first one to skip, so the
     database sorts only those countries' rows instead of every signatory of the letter."""
     start = page.start_index() - 1
     end = start + len(page.object_list)
-    window: list[Country] = []
+    window: list[str] = []
     first_offset = offset = 0
-    for country in shown:
-        size = per_country[country.code]
+    for code in shown:
+        size = per_country[code]
         if offset + size > start and offset < end:
             if not window:
                 first_offset = offset
-            window.append(country)
+            window.append(code)
         offset += size
         if offset >= end:
             break
@@ -219,18 +227,20 @@ def _page_groups(
         return []
     skip = start - first_offset
     position = Case(
-        *[When(organization__country=c.code, then=Value(i)) for i, c in enumerate(window)],
+        *[When(organization__country=code, then=Value(i)) for i, code in enumerate(window)],
         output_field=IntegerField(),
     )
     rows = (
-        listed.filter(organization__country__in=[c.code for c in window])
+        listed.filter(organization__country__in=window)
         .annotate(country_position=position)
         .order_by("country_position", "organization__normalized_name", "pk")
         .values_list(*PUBLIC_FIELDS)
     )[skip : skip + (end - start)]
     groups = {
-        c.code: CountryGroup(country=c, total=per_country[c.code], continued=i == 0 and skip > 0)
-        for i, c in enumerate(window)
+        code: CountryGroup(
+            country=Country(code=code), total=per_country[code], continued=i == 0 and skip > 0
+        )
+        for i, code in enumerate(window)
     }
     for row in rows:
         signatory = _public_signatory(row)
@@ -247,13 +257,16 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
     folded = normalize_name(query)
     if folded:
         listed = listed.filter(organization__normalized_name__contains=folded)
-    per_country = {
-        row["organization__country"]: row["n"]
-        for row in listed.values("organization__country").annotate(n=Count("id")).order_by()
-    }
+        per_country = {
+            row["organization__country"]: row["n"]
+            for row in listed.values("organization__country").annotate(n=Count("id")).order_by()
+        }
+    else:
+        per_country = listed_signatories_by_country(letter)
+    count = signatory_count(letter)  # read second: a refresh above updated it too
     all_countries = _sorted_countries(per_country)
-    shown = [c for c in all_countries if c.code == country_code or not country_code]
-    total = sum(per_country[c.code] for c in shown)
+    shown = [code for code, _name in all_countries if code == country_code or not country_code]
+    total = sum(per_country[code] for code in shown)
     # Page arithmetic only: the total is already known, so no COUNT over every signatory.
     paginator = Paginator(range(total), SIGNATORIES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
@@ -262,15 +275,19 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
         "letters/signatories.html",
         {
             "letter": letter,
-            "count": signatory_count(letter),
+            "count": count,
             "query": query,
             "country": Country(code=country_code) if country_code else None,
-            "countries": [(c, per_country[c.code]) for c in all_countries],
+            "countries": [
+                (code, f"{name} ({number_format(per_country[code], force_grouping=True)})")
+                for code, name in all_countries
+            ],
             "listed_total": sum(per_country.values()),
             "total": total,
             "page": page,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-            "groups": _page_groups(listed, shown, per_country, page) if total else [],
+            # Called by the template only when the list is not in the fragment cache.
+            "groups": partial(_page_groups, listed, shown, per_country, page) if total else [],
         },
     )
 

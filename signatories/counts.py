@@ -4,16 +4,18 @@ The cache is refreshed by every service that moves an endorsement in or out of "
 and a periodic reconciliation recounts every letter so that drift cannot last.
 
 Entries are keyed by the letter's slug, so that count.json answers from the cache without
-looking the letter up: under a surge a hit costs no database query at all.
+looking the letter up: under a surge a hit costs no database query at all. The same recount
+also keeps, under a second key, how many listed signatories each country has: the signatories
+page needs it for its headings, its country menu and its page arithmetic.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from letters.models import Letter
@@ -40,43 +42,62 @@ def _cache_key(slug: str) -> str:
     return f"signatory-count:{slug}"
 
 
-def _count_from_database(letter: Letter) -> SignatoryCount:
+def _listed_cache_key(slug: str) -> str:
+    return f"signatories-listed-by-country:{slug}"
+
+
+def _count_from_database(letter: Letter) -> tuple[SignatoryCount, dict[str, int]]:
+    """The public count, and the listed signatories per country, in one aggregate query."""
     by_country = (
         Endorsement.objects.filter(letter=letter)
         .approved()
         .values("organization__country")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), listed=Count("id", filter=Q(listed_publicly=True)))
         .order_by()
     )
     per_country = {row["organization__country"]: row["n"] for row in by_country}
+    listed = {row["organization__country"]: row["listed"] for row in by_country if row["listed"]}
     continents = {continent_of(code) for code in per_country} - {None}
-    return SignatoryCount(
+    count = SignatoryCount(
         letter=letter.slug,
         signatories=sum(per_country.values()),
         countries=len(per_country),
         continents=len(continents),
         updated_at=timezone.now().isoformat(),
     )
+    return count, listed
 
 
-def _cached(slug: str) -> SignatoryCount | None:
+def _cached(key: str) -> Any:
     try:
-        return cache.get(_cache_key(slug))
+        return cache.get(key)
     except Exception:
-        logger.warning("Cache unavailable; counting letter %s from the database", slug)
+        logger.warning("Cache unavailable; counting %s from the database", key)
         return None
 
 
 def _forget(slug: str) -> None:
     try:
-        cache.delete(_cache_key(slug))
+        cache.delete_many([_cache_key(slug), _listed_cache_key(slug)])
     except Exception:
         logger.warning("Cache unavailable; the count of letter %s was not removed", slug)
 
 
+def _store(letter: Letter, count: SignatoryCount, listed: dict[str, int]) -> None:
+    if letter.status == Letter.Status.DRAFT:
+        # A cached count would answer count.json for a letter the public must not see.
+        _forget(letter.slug)
+        return
+    entries = {_cache_key(letter.slug): count, _listed_cache_key(letter.slug): listed}
+    try:
+        cache.set_many(entries, timeout=CACHE_SECONDS)
+    except Exception:
+        logger.warning("Cache unavailable; the count of letter %s was not stored", letter.slug)
+
+
 def signatory_count(letter: Letter) -> SignatoryCount:
     """The count as the public sees it: from the cache when it is there."""
-    cached = _cached(letter.slug)
+    cached = _cached(_cache_key(letter.slug))
     if cached is not None:
         return cached
     return signatory_count_refresh(letter=letter)
@@ -84,7 +105,7 @@ def signatory_count(letter: Letter) -> SignatoryCount:
 
 def signatory_count_for_slug(slug: str) -> SignatoryCount | None:
     """count.json's read. None when no public letter has this slug."""
-    cached = _cached(slug)
+    cached = _cached(_cache_key(slug))
     if cached is not None:
         return cached
     letter = Letter.objects.public().filter(slug=slug).first()
@@ -93,16 +114,20 @@ def signatory_count_for_slug(slug: str) -> SignatoryCount | None:
     return signatory_count_refresh(letter=letter)
 
 
+def listed_signatories_by_country(letter: Letter) -> dict[str, int]:
+    """How many approved signatories that agreed to be listed each country has (countries
+    with none are left out). Refreshed with the count."""
+    cached = _cached(_listed_cache_key(letter.slug))
+    if cached is not None:
+        return cached
+    count, listed = _count_from_database(letter)
+    _store(letter, count, listed)
+    return listed
+
+
 def signatory_count_refresh(*, letter: Letter) -> SignatoryCount:
-    count = _count_from_database(letter)
-    if letter.status == Letter.Status.DRAFT:
-        # A cached count would answer count.json for a letter the public must not see.
-        _forget(letter.slug)
-        return count
-    try:
-        cache.set(_cache_key(letter.slug), count, timeout=CACHE_SECONDS)
-    except Exception:
-        logger.warning("Cache unavailable; the count of letter %s was not stored", letter.slug)
+    count, listed = _count_from_database(letter)
+    _store(letter, count, listed)
     return count
 
 

@@ -75,3 +75,19 @@ def send_already_registered(
             "login_url": absolute_url(reverse("account_login")),
         },
     )
+
+
+MODERATION_DIGEST = "moderation-digest"
+
+
+def send_moderation_digest(*, to: str, letters: list[dict[str, Any]], total: int) -> OutgoingMail:
+    """To a moderator: how many endorsements await review, per letter, oldest first."""
+    return _queue(
+        MODERATION_DIGEST,
+        to,
+        {
+            "letters": letters,
+            "total": total,
+            "review_url": absolute_url(reverse("admin:signatories_endorsement_changelist")),
+        },
+    )

@@ -606,3 +606,164 @@ def organization_erase(*, organization: Organization) -> dict[str, int | bool]:
         user.set_unusable_password()
         user.save()
     return {"kept_public_record": keeps_public_record, "events": events, "mails": mails}
+
+
+# Moderation: the digest, corrections and the import of offline signatures ---------------
+# These imports sit here so that this section can be appended without touching the rest.
+from collections.abc import Sequence  # noqa: E402
+
+from django.contrib.auth.models import Group  # noqa: E402
+from django.db.models import Count, Min  # noqa: E402
+from django.utils.translation import ngettext  # noqa: E402
+
+from . import imports  # noqa: E402
+
+MODERATORS_GROUP = "Moderators"
+BY_IMPORT = "import"
+
+
+def moderation_digest_send() -> int:
+    """Mail each moderator how many endorsements await review, letter by letter; nothing when
+    none do. Returns how many mails were queued.
+
+    Safe to run twice: a moderator who got a digest in the last half interval is skipped, and
+    the group's row is locked so that two runs at once cannot both decide to mail."""
+    waiting = [
+        {"title": row["letter__title"], "pending": row["pending"], "oldest": row["oldest"]}
+        for row in Endorsement.objects.awaiting_review()
+        .values("letter__title")
+        .annotate(pending=Count("id"), oldest=Min("signed_at"))
+        .order_by("oldest")
+    ]
+    if not waiting:
+        return 0
+    total = sum(row["pending"] for row in waiting)
+    recently = timezone.now() - timedelta(seconds=settings.MODERATION_DIGEST_SECONDS / 2)
+    queued = 0
+    with transaction.atomic():
+        group = Group.objects.select_for_update().filter(name=MODERATORS_GROUP).first()
+        if group is None:
+            return 0
+        already = set(
+            OutgoingMail.objects.filter(
+                kind=emails.MODERATION_DIGEST, created_at__gte=recently
+            ).values_list("to", flat=True)
+        )
+        recipients = (
+            group.user_set.filter(is_active=True, is_staff=True)
+            .order_by("email")
+            .values_list("email", flat=True)
+        )
+        for email in recipients:
+            if email not in already:
+                emails.send_moderation_digest(to=email, letters=waiting, total=total)
+                queued += 1
+    return queued
+
+
+def organization_correct(*, organization: Organization, details: OrganizationDetails) -> None:
+    """A moderator corrects an organisation's details (a typo, a missing website). Unlike the
+    organisation's own change, nothing goes back to review: a moderator made it."""
+    with transaction.atomic():
+        organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        _apply_details(organization, details)
+        organization.duplicate_reasons = _duplicate_reasons(organization)
+        organization.possible_duplicate = bool(organization.duplicate_reasons)
+        organization.save()
+
+
+class ImportRefused(Exception):
+    """A row could not be written; nothing was."""
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    endorsements_created: int
+    organizations_created: int
+    skipped: int
+
+    def describe(self) -> str:
+        created = ngettext(
+            "%(count)d endorsement imported and approved",
+            "%(count)d endorsements imported and approved",
+            self.endorsements_created,
+        ) % {"count": self.endorsements_created}
+        organizations = ngettext(
+            "%(count)d new organisation",
+            "%(count)d new organisations",
+            self.organizations_created,
+        ) % {"count": self.organizations_created}
+        skipped = ngettext(
+            "%(count)d row skipped: the organisation had already endorsed the letter.",
+            "%(count)d rows skipped: the organisation had already endorsed the letter.",
+            self.skipped,
+        ) % {"count": self.skipped}
+        return f"{created} ({organizations}). {skipped}"
+
+
+def _organization_import(signatory: imports.OfflineSignatory) -> Organization:
+    if User.objects.filter(email__iexact=signatory.email).exists():
+        # The row check refuses this too; here it guards against an account made since.
+        raise ImportRefused(
+            _("%(email)s belongs to an account that is not an organisation's.")
+            % {"email": signatory.email}
+        )
+    user = User.objects.create_user(email=signatory.email)
+    # Unverified: nobody has confirmed this address. The contact gets no mail from the import.
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    return organization_create(
+        user=user,
+        details=OrganizationDetails(
+            name=signatory.name,
+            country=signatory.country,
+            city=signatory.city,
+            website=signatory.website,
+            kind=signatory.kind,
+            contact_name="",
+        ),
+    )
+
+
+def signatories_import(
+    *, letter: Letter, signatories: Sequence[imports.OfflineSignatory], actor: User | None
+) -> ImportSummary:
+    """Record signatures collected offline, all or nothing. Each row is matched to an existing
+    organisation (same email, or same name and country) or creates one; an organisation that
+    already endorsed the letter is left as it is, so importing a file twice adds nothing.
+    Imported endorsements are approved, marked imported and attributed to `actor` (the staff
+    member) or to "import"; nobody is mailed."""
+    created = organizations_created = skipped = 0
+    with transaction.atomic():
+        # One import per letter at a time: two runs of the same file would otherwise both
+        # create an organisation that only its name and country identify.
+        list(Letter.objects.select_for_update().filter(pk=letter.pk))
+        for signatory in signatories:
+            organization = imports.find_organization(signatory)
+            if organization is None:
+                organization = _organization_import(signatory)
+                organizations_created += 1
+            elif Endorsement.objects.filter(organization=organization, letter=letter).exists():
+                skipped += 1
+                continue
+            endorsement = Endorsement.objects.create(
+                organization=organization,
+                letter=letter,
+                status=Status.APPROVED,
+                imported=True,
+                approved_at=timezone.now(),
+                decided_by=actor,
+            )
+            _record(
+                endorsement,
+                from_status="",
+                to_status=Status.APPROVED,
+                actor=actor,
+                label=BY_IMPORT,
+                reason=_("Signature collected offline, imported from a file."),
+            )
+            created += 1
+        if created:
+            _refresh_count_on_commit(letter)
+    return ImportSummary(
+        endorsements_created=created, organizations_created=organizations_created, skipped=skipped
+    )

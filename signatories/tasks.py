@@ -37,5 +37,10 @@ def signatory_counts_reconcile() -> int:
 
 
 @shared_task(acks_late=True)
+def moderation_digest_send() -> int:
+    return services.moderation_digest_send()
+
+
+@shared_task(acks_late=True)
 def unverified_signups_purge() -> int:
     return services.unverified_signups_purge()

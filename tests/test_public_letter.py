@@ -107,3 +107,12 @@ def test_the_letter_page_costs_the_same_few_queries_however_many_signatories(
             client.get(letter.get_absolute_url())
         measured.append(len(queries))
     assert measured[0] == measured[1] <= 2  # the letter and its ten newest signatories
+
+
+def test_an_edited_letter_shows_its_new_text_at_once(client: Client, letter: Letter) -> None:
+    assert "<strong>act now</strong>" in letter_page(client, letter)
+    letter.body = "We now call for **a ceasefire**."
+    letter.save()
+    page = letter_page(client, letter)
+    assert "<strong>a ceasefire</strong>" in page
+    assert "act now" not in page
