@@ -1,0 +1,954 @@
+"""The moderators' workplace: the endorsement work queue with its decisions and audit trail,
+organisations, the outbox, the export of the signatory list and the import of signatures
+collected offline. Every decision goes through `signatories.services`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django import forms, template
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.template.defaultfilters import linebreaksbr
+from django.template.response import TemplateResponse
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django_countries import countries
+from django_countries.fields import Country
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON, XLSX, Format
+from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
+from import_export.results import Result
+from import_export.signals import post_export
+
+from letters.models import Letter
+
+from . import resources, services
+from .continents import Continent, countries_in
+from .models import Endorsement, EndorsementEvent, Organization, OutgoingMail, User
+from .outbox import outgoing_mail_resend
+
+Status = Endorsement.Status
+# Outbox messages whose text a moderator may read. The others (allauth's) carry sign-in codes
+# and confirmation links: reading one would let a moderator sign in as the organisation.
+READABLE_MAIL_KINDS = frozenset(
+    {
+        "endorsement-received",
+        "endorsement-published",
+        "endorsement-rejected",
+        "already-registered",
+        "moderation-digest",
+    }
+)
+# How many endorsements the reject page names before it says "and N more".
+REJECT_PAGE_PREVIEW = 25
+
+
+def _flag(country: Country) -> SafeString | str:
+    if not country.code:
+        return ""
+    return format_html(
+        '<img src="{}" alt="" width="16" height="11"> {}',
+        static(f"flags/{country.code.lower()}.gif"),
+        country.name,
+    )
+
+
+def _website_link(url: str) -> SafeString | str:
+    if not url.startswith(("http://", "https://")):
+        return url
+    domain = url.split("://", 1)[1].split("/", 1)[0].removeprefix("www.")
+    return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', url, domain)
+
+
+def _duplicate_flag(organization: Organization) -> SafeString | str:
+    if not organization.possible_duplicate:
+        return ""
+    return format_html(
+        '<span title="{}">⚠ {}</span>', " ".join(organization.duplicate_reasons), _("yes")
+    )
+
+
+def _country_choices(codes: set[str]) -> list[tuple[str, str]]:
+    named = [(code, str(countries.name(code)) or code) for code in codes if code]
+    return sorted(named, key=lambda choice: resources.country_sort_key(choice[0]))
+
+
+def _download(stream: Iterator[Any], file_format: Format, filename: str) -> StreamingHttpResponse:
+    content_type = file_format.get_content_type()
+    if not file_format.is_binary():
+        content_type += "; charset=utf-8"
+    response = StreamingHttpResponse(stream, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+# Filters ---------------------------------------------------------------------------------
+
+
+class WorkQueueStatusFilter(admin.SimpleListFilter):
+    """The status filter, opening on the work queue: with no choice made, what awaits review.
+    Its parameter is the one Django's own status filter would use, so links stay familiar."""
+
+    title = gettext_lazy("status")
+    parameter_name = "status__exact"
+    ALL = "all"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [(self.ALL, _("All")), *Status.choices]
+
+    def value(self) -> str:
+        return super().value() or Status.PENDING
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == self.ALL:
+            return queryset
+        return queryset.filter(status=self.value())
+
+    def choices(self, changelist: Any) -> Iterator[dict[str, Any]]:
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class CountryFilter(admin.SimpleListFilter):
+    """Only the countries that appear, by name."""
+
+    title = gettext_lazy("country")
+    parameter_name = "country"
+    country_field = "organization__country"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        codes = model_admin.get_queryset(request).order_by().values_list(self.country_field)
+        return _country_choices({code for (code,) in codes.distinct()})
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value():
+            return queryset.filter(**{self.country_field: self.value()})
+        return queryset
+
+
+class OrganizationCountryFilter(CountryFilter):
+    country_field = "country"
+
+
+class ContinentFilter(admin.SimpleListFilter):
+    title = gettext_lazy("continent")
+    parameter_name = "continent"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return list(Continent.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in Continent.values:
+            return queryset.filter(organization__country__in=countries_in(self.value()))
+        return queryset
+
+
+# Forms -----------------------------------------------------------------------------------
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 70}),
+        help_text=gettext_lazy(
+            "Sent to the organisation in the rejection mail, and kept in the audit trail."
+        ),
+    )
+
+
+class LetterImportForm(ImportForm):
+    letter = forms.ModelChoiceField(
+        queryset=Letter.objects.order_by("-created_at"),
+        label=gettext_lazy("Letter"),
+        help_text=gettext_lazy("The letter these organisations signed."),
+    )
+    field_order = ["resource", "letter", "import_file", "format"]
+
+
+class LetterConfirmImportForm(ConfirmImportForm):
+    letter = forms.ModelChoiceField(queryset=Letter.objects.all(), widget=forms.HiddenInput())
+
+
+# Endorsements ----------------------------------------------------------------------------
+
+
+class EndorsementEventInline(admin.TabularInline):
+    """The audit trail, written by services only: shown, never editable."""
+
+    model = EndorsementEvent
+    fields = ("at", "from_status", "to_status", "actor_label", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = gettext_lazy("Audit trail")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Whoever may see an endorsement may see its history.
+        return request.user.has_perm("signatories.view_endorsement") or request.user.has_perm(
+            "signatories.change_endorsement"
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Endorsement)
+class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
+    list_display = (
+        "organization_name",
+        "country",
+        "kind",
+        "website",
+        "email_domain",
+        "duplicate",
+        "letter",
+        "status",
+        "signed_at",
+        "decided_at",
+        "decided_by",
+    )
+    list_filter = (
+        WorkQueueStatusFilter,
+        "letter",
+        CountryFilter,
+        ContinentFilter,
+        "organization__kind",
+        "organization__possible_duplicate",
+        ("signed_at", admin.DateFieldListFilter),
+        "imported",
+    )
+    search_fields = ("organization__name", "organization__user__email", "organization__website")
+    search_help_text = gettext_lazy("Organisation name, email address or website.")
+    list_select_related = ("organization__user", "letter", "decided_by")
+    list_per_page = 100
+    ordering = ("signed_at", "pk")
+    actions = ("approve", "reject", "export_workbook_by_country")
+    inlines = (EndorsementEventInline,)
+    fieldsets = (
+        (
+            gettext_lazy("Organisation"),
+            {
+                "fields": (
+                    "organization_link",
+                    "contact_email",
+                    "country",
+                    "kind",
+                    "website",
+                    "duplicate_detail",
+                )
+            },
+        ),
+        (
+            gettext_lazy("Endorsement"),
+            {
+                "fields": (
+                    "letter",
+                    "status",
+                    "comment",
+                    "listed_publicly",
+                    "wants_updates",
+                    "imported",
+                )
+            },
+        ),
+        (
+            gettext_lazy("Dates and decision"),
+            {
+                "fields": (
+                    "signed_at",
+                    "verified_at",
+                    "approved_at",
+                    "rejected_at",
+                    "withdrawn_at",
+                    "decided_by",
+                    "rejection_reason",
+                )
+            },
+        ),
+    )
+    readonly_fields = (
+        "organization_link",
+        "contact_email",
+        "country",
+        "kind",
+        "website",
+        "duplicate_detail",
+    )
+    change_form_template = "admin/signatories/endorsement/change_form.html"
+    import_template_name = "admin/signatories/endorsement/import.html"
+    import_form_class = LetterImportForm
+    confirm_form_class = LetterConfirmImportForm
+    # A plain format choice: the selectable-fields form relies on inline scripts our CSP blocks.
+    export_form_class = ExportForm
+    export_formats = [CSV, XLSX, JSON]
+    import_formats = [CSV, XLSX]
+    # The audit trail records imports; the admin log would record rows that never existed.
+    skip_admin_log = True
+
+    # Columns ---------------------------------------------------------------------------
+
+    @admin.display(
+        description=gettext_lazy("organisation"), ordering="organization__normalized_name"
+    )
+    def organization_name(self, obj: Endorsement) -> str:
+        return obj.organization.name
+
+    @admin.display(description=gettext_lazy("organisation"))
+    def organization_link(self, obj: Endorsement) -> SafeString:
+        url = reverse("admin:signatories_organization_change", args=[obj.organization_id])
+        return format_html('<a href="{}">{}</a>', url, obj.organization.name)
+
+    @admin.display(description=gettext_lazy("country"), ordering="organization__country")
+    def country(self, obj: Endorsement) -> SafeString | str:
+        return _flag(obj.organization.country)
+
+    @admin.display(description=gettext_lazy("type"), ordering="organization__kind")
+    def kind(self, obj: Endorsement) -> str:
+        return obj.organization.get_kind_display()
+
+    @admin.display(description=gettext_lazy("website"))
+    def website(self, obj: Endorsement) -> SafeString | str:
+        return _website_link(obj.organization.website)
+
+    @admin.display(description=gettext_lazy("email domain"))
+    def email_domain(self, obj: Endorsement) -> str:
+        return obj.organization.email_domain
+
+    @admin.display(description=gettext_lazy("contact email"))
+    def contact_email(self, obj: Endorsement) -> str:
+        return obj.organization.email
+
+    @admin.display(
+        description=gettext_lazy("possible duplicate"), ordering="organization__possible_duplicate"
+    )
+    def duplicate(self, obj: Endorsement) -> SafeString | str:
+        return _duplicate_flag(obj.organization)
+
+    @admin.display(description=gettext_lazy("possible duplicate"))
+    def duplicate_detail(self, obj: Endorsement) -> str:
+        if not obj.organization.possible_duplicate:
+            return _("No")
+        return " ".join(obj.organization.duplicate_reasons)
+
+    @admin.display(description=gettext_lazy("decided"))
+    def decided_at(self, obj: Endorsement) -> Any:
+        if obj.status == Status.REJECTED:
+            return obj.rejected_at
+        if obj.status == Status.APPROVED:
+            return obj.approved_at
+        return None
+
+    # Permissions -----------------------------------------------------------------------
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Endorsements come from signing and from the import, never from a blank form.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The record stays for the audit; an organisation withdraws instead.
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The form itself changes nothing, so that a page opened before someone else's
+        # decision can never overwrite it: decisions go through the buttons and actions.
+        if obj is not None:
+            return False
+        return super().has_change_permission(request)
+
+    def can_decide(self, request: HttpRequest) -> bool:
+        return super().has_change_permission(request)
+
+    # Decisions -------------------------------------------------------------------------
+
+    def _decide(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Endorsement],
+        decide: Callable[[Endorsement], bool],
+        *,
+        done: Callable[[int], str],
+        refused: Callable[[int, str], str],
+        target: str,
+    ) -> None:
+        changed = 0
+        left: list[int] = []
+        for endorsement in queryset.order_by("signed_at", "pk"):
+            if decide(endorsement):
+                changed += 1
+            else:
+                left.append(endorsement.pk)
+        self.message_user(request, done(changed), messages.SUCCESS if changed else messages.INFO)
+        statuses = Counter(Endorsement.objects.filter(pk__in=left).values_list("status", flat=True))
+        already = statuses.pop(target, 0)
+        if already:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d endorsement was already decided by someone else and was left "
+                    "as it was.",
+                    "%(count)d endorsements were already decided by someone else and were left "
+                    "as they were.",
+                    already,
+                )
+                % {"count": already},
+                messages.WARNING,
+            )
+        if statuses:
+            labels = ", ".join(f"{Status(status).label}: {n}" for status, n in statuses.items())
+            self.message_user(request, refused(sum(statuses.values()), labels), messages.WARNING)
+
+    def _approve(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> None:
+        self._decide(
+            request,
+            queryset,
+            lambda endorsement: services.endorsement_approve(
+                endorsement=endorsement, moderator=request.user
+            ),
+            done=lambda n: (
+                ngettext("%(count)d endorsement approved.", "%(count)d endorsements approved.", n)
+                % {"count": n}
+            ),
+            refused=lambda n, labels: (
+                ngettext(
+                    "%(count)d endorsement cannot be approved in its present status "
+                    "(%(statuses)s).",
+                    "%(count)d endorsements cannot be approved in their present status "
+                    "(%(statuses)s).",
+                    n,
+                )
+                % {"count": n, "statuses": labels}
+            ),
+            target=Status.APPROVED,
+        )
+
+    def _reject(self, request: HttpRequest, queryset: QuerySet[Endorsement], reason: str) -> None:
+        self._decide(
+            request,
+            queryset,
+            lambda endorsement: services.endorsement_reject(
+                endorsement=endorsement, moderator=request.user, reason=reason
+            ),
+            done=lambda n: (
+                ngettext("%(count)d endorsement rejected.", "%(count)d endorsements rejected.", n)
+                % {"count": n}
+            ),
+            refused=lambda n, labels: (
+                ngettext(
+                    "%(count)d endorsement cannot be rejected in its present status "
+                    "(%(statuses)s).",
+                    "%(count)d endorsements cannot be rejected in their present status "
+                    "(%(statuses)s).",
+                    n,
+                )
+                % {"count": n, "statuses": labels}
+            ),
+            target=Status.REJECTED,
+        )
+
+    @admin.action(description=gettext_lazy("Approve selected endorsements"), permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> None:
+        self._approve(request, queryset)
+
+    @admin.action(description=gettext_lazy("Reject selected endorsements…"), permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> HttpResponse | None:
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._reject(request, queryset, form.cleaned_data["reason"])
+            return None
+        return self._reject_page(
+            request,
+            queryset,
+            form,
+            selected=request.POST.getlist(ACTION_CHECKBOX_NAME),
+            select_across=request.POST.get("select_across") == "1",
+            cancel_url=request.get_full_path(),
+        )
+
+    def _reject_page(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Endorsement],
+        form: RejectForm,
+        *,
+        selected: list[str],
+        select_across: bool,
+        cancel_url: str,
+        single: bool = False,
+    ) -> TemplateResponse:
+        count = queryset.count()
+        preview = list(queryset.order_by("signed_at", "pk")[:REJECT_PAGE_PREVIEW])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reject endorsements"),
+            "opts": self.opts,
+            "form": form,
+            "endorsements": preview,
+            "count": count,
+            "more": count - len(preview),
+            "selected": selected,
+            "select_across": select_across,
+            "single": single,
+            "cancel_url": cancel_url,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/signatories/endorsement/reject.html", context)
+
+    def _decision_target(self, request: HttpRequest, object_id: str) -> Endorsement:
+        if not self.can_decide(request):
+            raise PermissionDenied
+        endorsement = self.get_object(request, unquote(object_id))
+        if endorsement is None:
+            raise Http404
+        return endorsement
+
+    def _change_url(self, endorsement: Endorsement) -> str:
+        return reverse("admin:signatories_endorsement_change", args=[endorsement.pk])
+
+    def approve_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        endorsement = self._decision_target(request, object_id)
+        self._approve(request, Endorsement.objects.filter(pk=endorsement.pk))
+        return HttpResponseRedirect(self._change_url(endorsement))
+
+    def reject_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
+        endorsement = self._decision_target(request, object_id)
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._reject(
+                request, Endorsement.objects.filter(pk=endorsement.pk), form.cleaned_data["reason"]
+            )
+            return HttpResponseRedirect(self._change_url(endorsement))
+        return self._reject_page(
+            request,
+            Endorsement.objects.filter(pk=endorsement.pk).select_related("organization", "letter"),
+            form,
+            selected=[],
+            select_across=False,
+            cancel_url=self._change_url(endorsement),
+            single=True,
+        )
+
+    def get_urls(self) -> list:
+        info = (self.opts.app_label, self.opts.model_name)
+        return [
+            path(
+                "<path:object_id>/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name="{}_{}_approve".format(*info),
+            ),
+            path(
+                "<path:object_id>/reject/",
+                self.admin_site.admin_view(self.reject_view),
+                name="{}_{}_reject".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        endorsement = self.get_object(request, unquote(object_id))
+        decisions: dict[str, Any] = {}
+        if endorsement is not None and self.can_decide(request):
+            decisions = {
+                "approve_url": reverse(
+                    "admin:signatories_endorsement_approve", args=[endorsement.pk]
+                )
+                if endorsement.status in (Status.PENDING, Status.REJECTED)
+                else "",
+                "reject_url": reverse("admin:signatories_endorsement_reject", args=[endorsement.pk])
+                if endorsement.status in (Status.PENDING, Status.APPROVED)
+                else "",
+            }
+        return super().change_view(
+            request, object_id, form_url, extra_context={**(extra_context or {}), **decisions}
+        )
+
+    # Export ----------------------------------------------------------------------------
+
+    def get_export_resource_classes(self, request: HttpRequest) -> list[type]:
+        return [resources.SignatoryResource]
+
+    def get_export_filename(self, request: HttpRequest, queryset: QuerySet, file_format: Format):
+        return f"signatories-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+
+    def _do_file_export(
+        self,
+        file_format: Format,
+        request: HttpRequest,
+        queryset: QuerySet[Endorsement],
+        export_form: forms.Form | None = None,
+    ) -> HttpResponseBase:
+        # Replaces import-export's, which builds the whole file in memory before answering:
+        # this one writes row by row (see signatories.resources).
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        resource = self.choose_export_resource_class(export_form, request)()
+        if isinstance(file_format, XLSX):
+            stream = resources.workbook_single_sheet(resource, queryset)
+        elif isinstance(file_format, JSON):
+            stream = resources.stream_json(resource, queryset)
+        else:
+            stream = resources.stream_csv(resource, queryset)
+        response = _download(
+            stream, file_format, self.get_export_filename(request, queryset, file_format)
+        )
+        post_export.send(sender=None, model=self.model)
+        return response
+
+    @admin.action(
+        description=gettext_lazy("Export selected as a workbook, one sheet per country"),
+        permissions=["export"],
+    )
+    def export_workbook_by_country(
+        self, request: HttpRequest, queryset: QuerySet[Endorsement]
+    ) -> HttpResponseBase:
+        response = _download(
+            resources.workbook_by_country(resources.SignatoryResource(), queryset),
+            XLSX(),
+            f"signatories-by-country-{timezone.localdate():%Y-%m-%d}.xlsx",
+        )
+        post_export.send(sender=None, model=self.model)
+        return response
+
+    # Import ----------------------------------------------------------------------------
+
+    def get_import_resource_classes(self, request: HttpRequest) -> list[type]:
+        return [resources.OfflineSignatoryResource]
+
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
+        form = kwargs.get("form")
+        letter = getattr(form, "cleaned_data", {}).get("letter")
+        return {"letter": letter, "actor": request.user}
+
+    def get_confirm_form_initial(self, request: HttpRequest, import_form: Any) -> dict[str, Any]:
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["letter"] = import_form.cleaned_data["letter"].pk
+        return initial
+
+    def process_result(self, result: Result, request: HttpRequest) -> HttpResponse:
+        if result.has_errors() or result.has_validation_errors():
+            # Only possible if the data changed between the preview and the confirmation.
+            self.message_user(
+                request,
+                _("Nothing was imported: %(errors)s")
+                % {"errors": " ".join(str(error.error) for error in result.base_errors)},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:signatories_endorsement_import"))
+        return super().process_result(result, request)
+
+    def add_success_message(self, result: Result, request: HttpRequest) -> None:
+        summary: services.ImportSummary = result.import_summary
+        self.message_user(request, summary.describe(), messages.SUCCESS)
+
+
+# Organisations ---------------------------------------------------------------------------
+
+
+class OrganizationForm(forms.ModelForm):
+    website = forms.URLField(
+        label=gettext_lazy("website"), required=False, max_length=300, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Organization
+        fields = ("name", "country", "city", "website", "kind", "contact_name", "description")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Imported organisations have no contact person on record.
+        self.fields["contact_name"].required = False
+
+
+class OrganizationEndorsementInline(admin.TabularInline):
+    model = Endorsement
+    fields = ("letter", "status", "signed_at", "approved_at", "imported")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    form = OrganizationForm
+    list_display = (
+        "name",
+        "country_flag",
+        "kind",
+        "email",
+        "website_link",
+        "duplicate",
+        "created_at",
+    )
+    list_filter = (
+        OrganizationCountryFilter,
+        "kind",
+        "possible_duplicate",
+        ("created_at", admin.DateFieldListFilter),
+    )
+    search_fields = ("name", "user__email", "website")
+    search_help_text = gettext_lazy("Name, email address or website.")
+    list_select_related = ("user",)
+    list_per_page = 100
+    ordering = ("normalized_name", "pk")
+    fieldsets = (
+        (None, {"fields": ("name", "country", "city", "website", "kind", "description")}),
+        (gettext_lazy("Contact (never public)"), {"fields": ("contact_name", "email")}),
+        (gettext_lazy("Duplicate check"), {"fields": ("possible_duplicate", "duplicate_detail")}),
+        (None, {"fields": ("created_at", "updated_at")}),
+    )
+    readonly_fields = (
+        "email",
+        "possible_duplicate",
+        "duplicate_detail",
+        "created_at",
+        "updated_at",
+    )
+    inlines = (OrganizationEndorsementInline,)
+
+    @admin.display(description=gettext_lazy("country"), ordering="country")
+    def country_flag(self, obj: Organization) -> SafeString | str:
+        return _flag(obj.country)
+
+    @admin.display(description=gettext_lazy("email address"), ordering="user__email")
+    def email(self, obj: Organization) -> str:
+        return obj.email
+
+    @admin.display(description=gettext_lazy("website"))
+    def website_link(self, obj: Organization) -> SafeString | str:
+        return _website_link(obj.website)
+
+    @admin.display(description=gettext_lazy("possible duplicate"), ordering="possible_duplicate")
+    def duplicate(self, obj: Organization) -> SafeString | str:
+        return _duplicate_flag(obj)
+
+    @admin.display(description=gettext_lazy("why it may be a duplicate"))
+    def duplicate_detail(self, obj: Organization) -> str:
+        return " ".join(obj.duplicate_reasons) or "-"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Organisations register by signing, or arrive through the import.
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Organization, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        services.organization_correct(
+            organization=obj,
+            details=services.OrganizationDetails(
+                name=data["name"],
+                country=data["country"],
+                city=data["city"],
+                website=data["website"],
+                kind=data["kind"],
+                contact_name=data["contact_name"],
+                description=data["description"],
+            ),
+        )
+
+
+# The outbox ------------------------------------------------------------------------------
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "to", "subject", "status", "attempts", "sent_at", "error")
+    list_filter = ("status", "kind", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("to", "subject")
+    list_per_page = 100
+    actions = ("resend",)
+    fields = (
+        "kind",
+        "to",
+        "from_email",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "claimed_at",
+        "next_attempt_at",
+        "sent_at",
+        "body",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("last error"))
+    def error(self, obj: OutgoingMail) -> str:
+        return obj.last_error[:80]
+
+    @admin.display(description=gettext_lazy("message"))
+    def body(self, obj: OutgoingMail) -> str:
+        if obj.kind not in READABLE_MAIL_KINDS:
+            return _("Withheld: this message carries a sign-in code or a confirmation link.")
+        return linebreaksbr(obj.body_text, autoescape=True)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A mail is a record; "change" only allows the Resend action.
+        if obj is not None:
+            return False
+        return super().has_change_permission(request)
+
+    @admin.action(description=gettext_lazy("Resend selected failed mail"), permissions=["change"])
+    def resend(self, request: HttpRequest, queryset: QuerySet[OutgoingMail]) -> None:
+        selected = list(queryset.values_list("pk", flat=True))
+        resent = sum(outgoing_mail_resend(mail_id=mail_id) for mail_id in selected)
+        self.message_user(
+            request,
+            ngettext("%(count)d mail queued again.", "%(count)d mails queued again.", resent)
+            % {"count": resent},
+            messages.SUCCESS if resent else messages.INFO,
+        )
+        if len(selected) > resent:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d mail was left alone: only failed mail can be resent.",
+                    "%(count)d mails were left alone: only failed mail can be resent.",
+                    len(selected) - resent,
+                )
+                % {"count": len(selected) - resent},
+                messages.WARNING,
+            )
+
+
+# Accounts (for administrators: who is staff, who is in the Moderators group) -------------
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class UserChangeForm(DjangoUserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    list_display = ("email", "is_staff", "is_superuser", "is_active", "last_login", "date_joined")
+    list_filter = ("is_staff", "is_superuser", "is_active", "groups")
+    search_fields = ("email", "first_name", "last_name")
+    ordering = ("email",)
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (gettext_lazy("Name"), {"fields": ("first_name", "last_name")}),
+        (
+            gettext_lazy("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (gettext_lazy("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+
+
+# The admin index: endorsements per status for each open letter ---------------------------
+# Registered as the "moderation" template library (settings.TEMPLATES libraries) and used by
+# templates/admin/index.html.
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def letter_moderation_counts(context: dict[str, Any]) -> dict[str, Any]:
+    user = context["request"].user
+    if not user.has_perm("signatories.view_endorsement"):
+        return {}
+    letters = list(Letter.objects.filter(status=Letter.Status.OPEN).order_by("-created_at"))
+    counts = {
+        (row["letter"], row["status"]): row["n"]
+        for row in Endorsement.objects.filter(letter__in=letters)
+        .values("letter", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    changelist = reverse("admin:signatories_endorsement_changelist")
+    rows = [
+        {
+            "letter": letter,
+            "cells": [
+                {
+                    "count": counts.get((letter.pk, status), 0),
+                    "url": f"{changelist}?letter__id__exact={letter.pk}&status__exact={status}",
+                }
+                for status in Status.values
+            ],
+        }
+        for letter in letters
+    ]
+    return {"statuses": Status.labels, "rows": rows}
