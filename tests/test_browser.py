@@ -19,7 +19,6 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from letters.models import Letter
-from signatories import services
 from signatories.models import Endorsement, Organization
 
 from .conftest import skip_or_fail
@@ -95,11 +94,34 @@ def confirmation_link(live_server: LiveServer, to: str) -> str:
     return match.group(1)
 
 
-def approve_as_moderator(new_page: NewPage, endorsement: Endorsement) -> None:
-    """A moderator approves one endorsement. The endorsement admin (signatories/admin.py) is
-    not there yet, so this calls the service its bulk action will call."""
-    moderator = UserFactory(email="moderator@coalition.example.org", is_staff=True)
-    assert services.endorsement_approve(endorsement=endorsement, moderator=moderator)
+def sign_in_to_admin(page: Any, live_server: LiveServer, email: str) -> None:
+    """Staff sign in through allauth with a one-time code sent by mail."""
+    page.goto("/admin/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_label("Code")).to_be_visible()
+    [message] = [m for m in mail.outbox if m.to == [email]]
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", message.body, flags=re.M)
+    assert code, message.body
+    page.get_by_label("Code").fill(code.group(1))
+    page.get_by_role("button", name="Confirm").click()
+    expect(page).to_have_url(f"{live_server.url}/admin/")
+
+
+def approve_as_moderator(
+    new_page: NewPage, live_server: LiveServer, endorsement: Endorsement
+) -> None:
+    """A staff member signs in to the admin and approves with the bulk action."""
+    moderator = UserFactory(
+        email="moderator@coalition.example.org", is_staff=True, is_superuser=True
+    )
+    page = new_page()
+    sign_in_to_admin(page, live_server, moderator.email)
+    page.goto("/admin/signatories/endorsement/")
+    page.locator(f"input.action-select[value='{endorsement.pk}']").check()
+    page.locator("select[name=action]").select_option("approve")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 endorsement approved.")
 
 
 def test_a_new_organisation_signs_confirms_is_approved_and_an_open_page_counts_it(
@@ -131,7 +153,7 @@ def test_a_new_organisation_signs_confirms_is_approved_and_an_open_page_counts_i
     assert endorsement.status == Endorsement.Status.PENDING
     expect(count).to_have_text("No organisation has signed yet.")
 
-    approve_as_moderator(new_page, endorsement)
+    approve_as_moderator(new_page, live_server, endorsement)
 
     expect(count).to_have_text(
         "1 organisation from 1 countries on 1 continents", timeout=LIVE_COUNT_TIMEOUT_MS
@@ -302,3 +324,17 @@ def test_a_partner_site_can_frame_the_embed_but_not_the_letter_page(
     expect(embed.get_by_role("link", name="Sign this letter")).to_be_visible()
     framed_letter = partner.frame_locator("#letter").locator("body")
     assert letter.title not in framed_letter.inner_text()
+
+
+def test_the_embed_code_is_copied_with_one_click(
+    new_page: NewPage, live_server: LiveServer, letter: Letter
+) -> None:
+    page = new_page()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(letter.get_absolute_url())
+    copy = page.locator("button[data-copy-target=embed-code]")
+    expect(copy).to_have_text("Copy the code")
+    copy.click()
+    expect(copy).to_have_text("Code copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith(f'<iframe src="{live_server.url}/letters/{letter.slug}/embed/"')
