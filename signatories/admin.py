@@ -158,6 +158,23 @@ class OrganizationCountryFilter(CountryFilter):
     country_field = "country"
 
 
+class HeldFilter(admin.SimpleListFilter):
+    """Endorsements the abuse checks held for a person to review (rate limit, bot trap)."""
+
+    title = gettext_lazy("held for review")
+    parameter_name = "held"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "yes":
+            return queryset.exclude(held_reason="")
+        if self.value() == "no":
+            return queryset.filter(held_reason="")
+        return queryset
+
+
 class ContinentFilter(admin.SimpleListFilter):
     title = gettext_lazy("continent")
     parameter_name = "continent"
@@ -250,6 +267,7 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
         ContinentFilter,
         "organization__kind",
         "organization__possible_duplicate",
+        HeldFilter,
         ("signed_at", admin.DateFieldListFilter),
         "imported",
     )
@@ -280,6 +298,7 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
                 "fields": (
                     "letter",
                     "status",
+                    "held_reason",
                     "comment",
                     "listed_publicly",
                     "wants_updates",

@@ -580,3 +580,14 @@ def test_an_administrator_makes_an_account_a_moderator(client: Client) -> None:
     assert user.is_staff
     assert user.has_perm("signatories.change_endorsement")
     assert not user.has_perm("letters.change_letter")
+
+
+def test_endorsements_held_by_the_abuse_checks_can_be_listed_and_say_why(
+    moderator_client: Client, letter: Letter
+) -> None:
+    held = pending(letter, "Held Org")
+    Endorsement.objects.filter(pk=held.pk).update(held_reason="Signed within 2 seconds.")
+    pending(letter, "Ordinary Org")
+    assert shown_names(moderator_client.get(CHANGELIST, {"held": "yes"})) == ["Held Org"]
+    page = moderator_client.get(f"{CHANGELIST}{held.pk}/change/").content.decode()
+    assert "Signed within 2 seconds." in page
