@@ -167,14 +167,20 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _recent_signatories(letter: Letter) -> list[PublicSignatory]:
+    # No tie-breaker on purpose: ordering by approval time alone walks the partial index
+    # endorsement_public_idx backwards and stops after ten rows.
+    newest_first = _listed(letter).order_by("-approved_at")
+    return [
+        _public_signatory(row)
+        for row in newest_first.values_list(*PUBLIC_FIELDS)[:RECENT_SIGNATORIES]
+    ]
+
+
 @require_safe
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     letter = _public_letter(slug)
     count = signatory_count(letter)
-    # No tie-breaker on purpose: ordering by approval time alone walks the partial index
-    # endorsement_public_idx backwards and stops after ten rows.
-    newest_first = _listed(letter).order_by("-approved_at")
-    recent = newest_first.values_list(*PUBLIC_FIELDS)[:RECENT_SIGNATORIES]
     page_url = _absolute(letter.get_absolute_url())
     return render(
         request,
@@ -183,7 +189,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "letter": letter,
             "state": letter.signing_state(),
             "count": count,
-            "recent": [_public_signatory(row) for row in recent],
+            # Called by the template only when the list is not in the fragment cache.
+            "recent": partial(_recent_signatories, letter),
             "page_url": page_url,
             "share_text": _share_text(letter, count),
             "share_links": _share_links(letter, page_url),

@@ -14,8 +14,9 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from letters.models import Letter
+from signatories import services
 
-from .factories import EndorsementFactory, LetterFactory
+from .factories import EndorsementFactory, LetterFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +117,26 @@ def test_an_edited_letter_shows_its_new_text_at_once(client: Client, letter: Let
     page = letter_page(client, letter)
     assert "<strong>a ceasefire</strong>" in page
     assert "act now" not in page
+
+
+def test_a_newly_approved_signatory_is_among_the_most_recent_at_once(
+    client: Client, letter: Letter, on_commit: Callable
+) -> None:
+    EndorsementFactory(letter=letter, approved=True, organization__name="First Org")
+    assert "First Org" in letter_page(client, letter)
+    endorsement = EndorsementFactory(letter=letter, organization__name="Second Org")
+    moderator = UserFactory(is_staff=True)
+    with on_commit():
+        services.endorsement_approve(endorsement=endorsement, moderator=moderator)
+    recent = letter_page(client, letter).split('id="recent-heading"')[1]
+    assert recent.index("Second Org") < recent.index("First Org")
+
+
+def test_a_repeat_visit_costs_one_query(
+    client: Client, letter: Letter, django_assert_num_queries: Callable
+) -> None:
+    EndorsementFactory.create_batch(3, letter=letter, approved=True)
+    letter_page(client, letter)
+    with django_assert_num_queries(1):  # the letter itself
+        page = letter_page(client, letter)
+    assert "<strong>3</strong> organisations" in page
