@@ -191,6 +191,12 @@ class ContinentFilter(admin.SimpleListFilter):
 # Forms -----------------------------------------------------------------------------------
 
 
+def _seen_status(request: HttpRequest) -> str | None:
+    """The status the moderator saw on the endorsement's page, posted with the decision."""
+    seen = request.POST.get("seen_status", "")
+    return seen if seen in Status.values else None
+
+
 class RejectForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason (optional)"),
@@ -452,12 +458,20 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
             labels = ", ".join(f"{Status(status).label}: {n}" for status, n in statuses.items())
             self.message_user(request, refused(sum(statuses.values()), labels), messages.WARNING)
 
-    def _approve(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> None:
+    def _approve(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Endorsement],
+        seen_status: str | None = None,
+    ) -> None:
         self._decide(
             request,
             queryset,
             lambda endorsement: services.endorsement_approve(
-                endorsement=endorsement, moderator=request.user
+                endorsement=endorsement,
+                moderator=request.user,
+                expected_status=seen_status,
+                only_undecided=seen_status is None,
             ),
             done=lambda n: (
                 ngettext("%(count)d endorsement approved.", "%(count)d endorsements approved.", n)
@@ -476,12 +490,22 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
             target=Status.APPROVED,
         )
 
-    def _reject(self, request: HttpRequest, queryset: QuerySet[Endorsement], reason: str) -> None:
+    def _reject(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Endorsement],
+        reason: str,
+        seen_status: str | None = None,
+    ) -> None:
         self._decide(
             request,
             queryset,
             lambda endorsement: services.endorsement_reject(
-                endorsement=endorsement, moderator=request.user, reason=reason
+                endorsement=endorsement,
+                moderator=request.user,
+                reason=reason,
+                expected_status=seen_status,
+                only_undecided=seen_status is None,
             ),
             done=lambda n: (
                 ngettext("%(count)d endorsement rejected.", "%(count)d endorsements rejected.", n)
@@ -529,6 +553,7 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
         select_across: bool,
         cancel_url: str,
         single: bool = False,
+        seen_status: str = "",
     ) -> TemplateResponse:
         count = queryset.count()
         preview = list(queryset.order_by("signed_at", "pk")[:REJECT_PAGE_PREVIEW])
@@ -543,6 +568,7 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
             "selected": selected,
             "select_across": select_across,
             "single": single,
+            "seen_status": seen_status,
             "cancel_url": cancel_url,
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
@@ -564,7 +590,7 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         endorsement = self._decision_target(request, object_id)
-        self._approve(request, Endorsement.objects.filter(pk=endorsement.pk))
+        self._approve(request, Endorsement.objects.filter(pk=endorsement.pk), _seen_status(request))
         return HttpResponseRedirect(self._change_url(endorsement))
 
     def reject_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
@@ -572,7 +598,10 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             self._reject(
-                request, Endorsement.objects.filter(pk=endorsement.pk), form.cleaned_data["reason"]
+                request,
+                Endorsement.objects.filter(pk=endorsement.pk),
+                form.cleaned_data["reason"],
+                _seen_status(request),
             )
             return HttpResponseRedirect(self._change_url(endorsement))
         return self._reject_page(
@@ -583,6 +612,7 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
             select_across=False,
             cancel_url=self._change_url(endorsement),
             single=True,
+            seen_status=_seen_status(request) or endorsement.status,
         )
 
     def get_urls(self) -> list:

@@ -215,6 +215,11 @@ class Endorsement(models.Model):
         verbose_name = _("endorsement")
         verbose_name_plural = _("endorsements")
         ordering = ["signed_at"]
+        # django-import-export's permission codes (IMPORT_EXPORT_*_PERMISSION_CODE).
+        permissions = [
+            ("export_endorsement", "Can export endorsement"),
+            ("import_endorsement", "Can import endorsement"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "letter"], name="one_endorsement_per_organization"

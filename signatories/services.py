@@ -442,9 +442,11 @@ def _transition(
     label: str,
     reason: str = "",
     notify: bool = True,
+    unless_decided: bool = False,
 ) -> Endorsement | None:
     """Move one endorsement, locking its row so that two moderators or two workers cannot both
-    win. Returns the endorsement, or None when it was no longer in an allowed status."""
+    win. Returns the endorsement, or None when it was no longer in an allowed status (or,
+    with `unless_decided`, when a person has decided it already)."""
     with transaction.atomic():
         endorsement = (
             Endorsement.objects.select_for_update(of=("self",))
@@ -453,6 +455,8 @@ def _transition(
         )
         from_status = endorsement.status
         if from_status not in allowed_from:
+            return None
+        if unless_decided and endorsement.decided_by_id is not None:
             return None
         _stamp(endorsement, to_status)
         if to_status in (Status.APPROVED, Status.REJECTED) and actor is not None:
@@ -496,27 +500,63 @@ def endorsements_verify(*, user: User) -> int:
     return moved
 
 
-def endorsement_approve(*, endorsement: Endorsement, moderator: User) -> bool:
+def _decision_sources(
+    default: set[str], expected_status: str | None, only_undecided: bool
+) -> tuple[set[str], bool]:
+    """Which statuses a moderator's decision may start from.
+
+    A decision made from a page names the status the moderator saw (`expected_status`): if
+    someone else decided in the meantime it changes nothing, instead of silently reversing
+    them. A bulk action, which cannot know what was on screen, decides only what no person
+    has decided yet (`only_undecided`): pending ones, and those published automatically on
+    verification and awaiting review."""
+    if expected_status is not None:
+        return default & {expected_status}, False
+    return default, only_undecided
+
+
+def endorsement_approve(
+    *,
+    endorsement: Endorsement,
+    moderator: User,
+    expected_status: str | None = None,
+    only_undecided: bool = False,
+) -> bool:
+    allowed, unless_decided = _decision_sources(
+        {Status.PENDING, Status.REJECTED}, expected_status, only_undecided
+    )
     return bool(
         _transition(
             endorsement_id=endorsement.pk,
-            allowed_from={Status.PENDING, Status.REJECTED},
+            allowed_from=allowed,
             to_status=Status.APPROVED,
             actor=moderator,
             label="",
+            unless_decided=unless_decided,
         )
     )
 
 
-def endorsement_reject(*, endorsement: Endorsement, moderator: User, reason: str = "") -> bool:
+def endorsement_reject(
+    *,
+    endorsement: Endorsement,
+    moderator: User,
+    reason: str = "",
+    expected_status: str | None = None,
+    only_undecided: bool = False,
+) -> bool:
+    allowed, unless_decided = _decision_sources(
+        {Status.PENDING, Status.APPROVED}, expected_status, only_undecided
+    )
     return bool(
         _transition(
             endorsement_id=endorsement.pk,
-            allowed_from={Status.PENDING, Status.APPROVED},
+            allowed_from=allowed,
             to_status=Status.REJECTED,
             actor=moderator,
             label="",
             reason=reason.strip(),
+            unless_decided=unless_decided,
         )
     )
 
