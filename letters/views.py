@@ -255,6 +255,13 @@ def _page_groups(
     return [group for group in groups.values() if group.signatories]
 
 
+def _page_link(query: str, country_code: str, number: int) -> str:
+    """A page's address with the filters and nothing else: the list is cached and shared by
+    every visitor, so a stray parameter of one (a tracking id) must not reach the others."""
+    params = {"q": query, "country": country_code, "page": number if number > 1 else ""}
+    return "?" + urlencode({name: value for name, value in params.items() if value})
+
+
 @require_safe
 def signatories(request: HttpRequest, slug: str) -> HttpResponse:
     letter = _public_letter(slug)
@@ -277,6 +284,7 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
     # Page arithmetic only: the total is already known, so no COUNT over every signatory.
     paginator = Paginator(range(total), SIGNATORIES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
+    link = partial(_page_link, query, country_code)
     return render(
         request,
         "letters/signatories.html",
@@ -292,7 +300,14 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
             "listed_total": sum(per_country.values()),
             "total": total,
             "page": page,
-            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "page_links": [
+                (number, "" if number == paginator.ELLIPSIS else link(number))
+                for number in paginator.get_elided_page_range(
+                    page.number, on_each_side=2, on_ends=1
+                )
+            ],
+            "previous_link": link(page.number - 1) if page.has_previous() else "",
+            "next_link": link(page.number + 1) if page.has_next() else "",
             # Called by the template only when the list is not in the fragment cache.
             "groups": partial(_page_groups, listed, shown, per_country, page) if total else [],
         },

@@ -192,6 +192,21 @@ def test_long_lists_are_split_into_pages_that_keep_the_filters(
     assert names(beyond) == names(second)
 
 
+def test_page_links_carry_the_filters_and_nothing_else(
+    client: Client, letter: Letter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "SIGNATORIES_PER_PAGE", 2)
+    for name in ["Alpha", "Bravo", "Charlie"]:
+        sign(letter, f"{name} Peace", "FR")
+    first = signatories_page(client, letter, "?country=FR&fbclid=someone-s-tracking-id")
+    second = signatories_page(client, letter, "?country=FR")  # from the shared cache
+    for page in (first, second):
+        links = page[page.index('<nav class="pagination"') :]
+        links = links[: links.index("</nav>")]
+        assert 'href="?country=FR&amp;page=2" rel="next"' in links
+        assert "tracking" not in links
+
+
 def test_a_letter_without_signatories_says_so(client: Client, letter: Letter) -> None:
     assert "No signatory is published yet." in signatories_page(client, letter)
 
