@@ -109,6 +109,15 @@ def _download(stream: Iterator[Any], file_format: Format, filename: str) -> Stre
 # Filters ---------------------------------------------------------------------------------
 
 
+def _is_action_on_ticked_rows(request: HttpRequest) -> bool:
+    """An admin action on rows ticked one by one (not "select all N matching the filter")."""
+    return (
+        request.method == "POST"
+        and "action" in request.POST
+        and request.POST.get("select_across") != "1"
+    )
+
+
 class WorkQueueStatusFilter(admin.SimpleListFilter):
     """The status filter, opening on the work queue: with no choice made, what awaits review.
     Its parameter is the one Django's own status filter would use, so links stay familiar."""
@@ -124,7 +133,9 @@ class WorkQueueStatusFilter(admin.SimpleListFilter):
         return super().value() or Status.PENDING
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == self.ALL:
+        if self.value() == self.ALL or _is_action_on_ticked_rows(request):
+            # An action works on the rows the moderator ticked: one that a colleague decided
+            # a moment ago must reach the action, which says so, not vanish from the selection.
             return queryset
         return queryset.filter(status=self.value())
 
