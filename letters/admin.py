@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
+
+from signatories.counts import signatory_count_after_letter_change
 
 from .models import Letter
 
@@ -12,3 +18,12 @@ class LetterAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
+
+    def save_model(self, request: HttpRequest, obj: Letter, form: Any, change: bool) -> None:
+        previous_slug = form.initial.get("slug", "") if change else ""
+        super().save_model(request, obj, form, change)
+        # A letter put back to draft must stop answering count.json at once, and a renamed
+        # one must not keep answering under its old address.
+        transaction.on_commit(
+            lambda: signatory_count_after_letter_change(letter=obj, previous_slug=previous_slug)
+        )

@@ -144,14 +144,13 @@ def _embed_code(letter: Letter) -> str:
 def _share_text(letter: Letter, count: SignatoryCount) -> str:
     if not count["signatories"]:
         return letter.summary
-    signed = ngettext(
-        "Signed by %(n)s organisation from %(countries)s countries on %(continents)s continents.",
-        "Signed by %(n)s organisations from %(countries)s countries on %(continents)s continents.",
-        count["signatories"],
-    ) % {
-        "n": count["signatories"],
-        "countries": count["countries"],
-        "continents": count["continents"],
+    n, countries, continents = count["signatories"], count["countries"], count["continents"]
+    signed = _("Signed by %(organisations)s %(countries)s %(continents)s.") % {
+        "organisations": ngettext("%(n)s organisation", "%(n)s organisations", n) % {"n": n},
+        "countries": ngettext("from %(n)s country", "from %(n)s countries", countries)
+        % {"n": countries},
+        "continents": ngettext("on %(n)s continent", "on %(n)s continents", continents)
+        % {"n": continents},
     }
     return f"{signed} {letter.summary}"
 

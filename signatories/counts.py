@@ -131,6 +131,13 @@ def signatory_count_refresh(*, letter: Letter) -> SignatoryCount:
     return count
 
 
+def signatory_count_after_letter_change(*, letter: Letter, previous_slug: str = "") -> None:
+    """A letter was edited: recount under its slug, and drop what its old slug cached."""
+    if previous_slug and previous_slug != letter.slug:
+        _forget(previous_slug)
+    signatory_count_refresh(letter=letter)
+
+
 def signatory_counts_reconcile() -> int:
     """Recount every letter the public can see and drop the entries of drafts (a letter put
     back to draft); returns how many letters were recounted."""

@@ -710,6 +710,11 @@ def organization_correct(*, organization: Organization, details: OrganizationDet
         organization.duplicate_reasons = _duplicate_reasons(organization)
         organization.possible_duplicate = bool(organization.duplicate_reasons)
         organization.save()
+        # A corrected country changes the count of countries and the list by country.
+        for letter in Letter.objects.filter(
+            endorsements__organization=organization, endorsements__status=Status.APPROVED
+        ).distinct():
+            _refresh_count_on_commit(letter)
 
 
 class ImportRefused(Exception):

@@ -156,7 +156,7 @@ def test_a_new_organisation_signs_confirms_is_approved_and_an_open_page_counts_i
     approve_as_moderator(new_page, live_server, endorsement)
 
     expect(count).to_have_text(
-        "1 organisation from 1 countries on 1 continents", timeout=LIVE_COUNT_TIMEOUT_MS
+        "1 organisation from 1 country on 1 continent", timeout=LIVE_COUNT_TIMEOUT_MS
     )
     assert watcher.evaluate("window.openedBeforeApproval") is True  # the page never reloaded
     watcher.reload()

@@ -60,7 +60,7 @@ def test_the_embed_shows_the_count_and_a_button_that_opens_the_letter(
 ) -> None:
     EndorsementFactory.create_batch(3, letter=letter, approved=True)
     page = client.get(f"/letters/{letter.slug}/embed/").content.decode()
-    assert "<strong>3</strong> organisations from 1 countries on 1 continents" in " ".join(
+    assert "<strong>3</strong> organisations from 1 country on 1 continent" in " ".join(
         page.split()
     )
     assert (

@@ -86,6 +86,6 @@ def test_letter_page_counts_only_approved_signatories(client: Client) -> None:
     EndorsementFactory.create_batch(2, letter=letter, approved=True)
     EndorsementFactory(letter=letter)  # pending
     page = client.get(f"/letters/{letter.slug}/").content.decode()
-    assert "<strong>2</strong> organisations from 1 countries on 1 continents" in " ".join(
+    assert "<strong>2</strong> organisations from 1 country on 1 continent" in " ".join(
         page.split()
     )

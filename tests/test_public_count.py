@@ -187,3 +187,52 @@ def test_the_count_reads_thousands_with_a_separator(client: Client, letter: Lett
     assert "<strong>20,345</strong> organisations from 120 countries on 5 continents" in " ".join(
         page.split()
     )
+
+
+def test_putting_a_letter_back_to_draft_or_renaming_it_in_the_admin_updates_count_json(
+    client: Client, django_capture_on_commit_callbacks
+) -> None:
+    from signatories.models import User
+
+    admin_user = User.objects.create_superuser(email="root@example.org", password="pw-123456789")
+    letter = LetterFactory(slug="old-name")
+    EndorsementFactory(letter=letter, approved=True)
+    assert client.get("/letters/old-name/count.json").json()["signatories"] == 1
+    staff = Client()
+    staff.force_login(admin_user)
+    form = {
+        "title": letter.title,
+        "slug": "new-name",
+        "summary": letter.summary,
+        "body": letter.body,
+        "recipients": letter.recipients,
+        "status": "open",
+        "moderation": letter.moderation,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(f"/admin/letters/letter/{letter.pk}/change/", form)
+    assert client.get("/letters/old-name/count.json").status_code == 404
+    assert client.get("/letters/new-name/count.json").json()["signatories"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(f"/admin/letters/letter/{letter.pk}/change/", {**form, "status": "draft"})
+    assert client.get("/letters/new-name/count.json").status_code == 404
+
+
+def test_a_moderators_correction_of_the_country_updates_the_count_at_once(
+    django_capture_on_commit_callbacks,
+) -> None:
+    from signatories import services
+    from signatories.counts import signatory_count
+
+    letter = LetterFactory()
+    EndorsementFactory(letter=letter, approved=True, organization__country="FR")
+    moved = EndorsementFactory(letter=letter, approved=True, organization__country="FR")
+    assert signatory_count(letter)["countries"] == 1
+    org = moved.organization
+    details = services.OrganizationDetails(
+        name=org.name, country="BR", city=org.city, website=org.website, kind=org.kind,
+        contact_name=org.contact_name,
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        services.organization_correct(organization=org, details=details)
+    assert (signatory_count(letter)["countries"], signatory_count(letter)["continents"]) == (2, 2)

@@ -35,8 +35,8 @@ def test_shared_links_show_the_title_and_the_count(client: Client, settings: Set
     assert '<meta property="og:title" content="Protect civilians now">' in page
     assert '<meta name="twitter:title" content="Protect civilians now">' in page
     assert (
-        '<meta property="og:description" content="Signed by 2 organisations from 1 countries on '
-        '1 continents. We call for protection.">' in page
+        '<meta property="og:description" content="Signed by 2 organisations from 1 country on '
+        '1 continent. We call for protection.">' in page
     )
     assert (
         f'<meta property="og:url" content="https://letters.example.org/letters/{letter.slug}/">'
