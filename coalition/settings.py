@@ -191,7 +191,10 @@ AUTH_USER_MODEL = "signatories.User"
 ACCOUNT_ADAPTER = "signatories.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*"]
+# Signup itself is closed (accounts are made by signing a letter); listing a password here is
+# what makes allauth's login form offer one, for those who set one later. Everyone else signs in
+# with an emailed code.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False

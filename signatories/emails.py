@@ -72,7 +72,7 @@ def send_already_registered(
         {
             "endorsement": endorsement,
             "letter_url": letter_url,
-            "login_url": absolute_url(reverse("account_login")),
+            "login_url": absolute_url(reverse("account_request_login_code")),
         },
     )
 

@@ -200,3 +200,18 @@ def test_login_code_requests_are_rate_limited_per_address(settings) -> None:
     assert [r.status_code for r in responses] == [302, 302, 200]
     assert TOO_MANY in responses[2].content.decode()
     assert Organization.objects.count() == 1
+
+
+def test_a_superuser_from_createsuperuser_signs_into_the_admin_with_the_password(
+    on_commit: OnCommit, mailoutbox: list
+) -> None:
+    from signatories.models import User
+
+    User.objects.create_superuser(email="root@coalition.example.org", password="a-long-pass-42")
+    staff = Client()
+    credentials = {"login": "root@coalition.example.org", "password": "a-long-pass-42"}
+    with on_commit():
+        response = staff.post("/accounts/login/?next=/admin/", credentials)
+    assert response["Location"] == "/admin/"
+    assert "Site administration" in staff.get("/admin/").content.decode()
+    assert mailoutbox == []

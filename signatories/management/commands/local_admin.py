@@ -3,7 +3,6 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -28,8 +27,7 @@ class Command(BaseCommand):
             )
             return
         password = secrets.token_urlsafe(12)
-        user = User.objects.create_superuser(email=LOCAL_ADMIN_EMAIL, password=password)
-        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        User.objects.create_superuser(email=LOCAL_ADMIN_EMAIL, password=password)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created a local superuser. Admin: {admin_url}\n"
