@@ -66,7 +66,7 @@ class EndorsementForm(forms.ModelForm):
         fields = ["comment", "listed_publicly", "wants_updates"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "comment": _("Optional. A sentence moderators and readers may see with your name."),
+            "comment": _("Optional. A sentence for the coalition's moderators."),
             "listed_publicly": _("Untick to sign without your name appearing in the public list."),
             "wants_updates": _("Optional. We will not share your address."),
         }

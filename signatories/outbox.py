@@ -8,6 +8,7 @@ was down, are handed to Celery again by a periodic sweep.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from datetime import timedelta
 from enum import Enum
@@ -22,6 +23,7 @@ from django.utils import timezone
 from .models import OutgoingMail
 
 logger = logging.getLogger(__name__)
+ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+")
 
 
 class TransientMailError(Exception):
@@ -65,6 +67,12 @@ def _enqueue(mail_id: int) -> None:
         logger.warning("Could not enqueue mail %s; the outbox sweep will retry it", mail_id)
 
 
+def _describe(exc: Exception) -> str:
+    """The error for logs and staff, without the recipient's address (SMTP servers like to
+    quote it), so that erasing an organisation's data leaves none behind."""
+    return ADDRESS.sub("<address>", f"{type(exc).__name__}: {exc}")[:2000]
+
+
 def _is_transient(exc: Exception) -> bool:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return any(400 <= code < 500 for code, _msg in exc.recipients.values())
@@ -89,7 +97,7 @@ def outgoing_mail_deliver(*, mail_id: int, retry_in: timedelta | None = None) ->
     try:
         message.send()
     except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"[:2000]
+        error = _describe(exc)
         if _is_transient(exc) and mail.attempts < settings.OUTBOX_MAX_ATTEMPTS:
             OutgoingMail.objects.filter(pk=mail_id).update(
                 status=OutgoingMail.Status.QUEUED,

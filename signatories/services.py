@@ -198,12 +198,17 @@ def organization_create(*, user: User, details: OrganizationDetails) -> Organiza
 def organization_update(
     *, organization: Organization, details: OrganizationDetails, actor: User
 ) -> int:
-    """Save new details; a new name or country sends published endorsements back to review.
+    """Save new details; a new name, country or website sends published endorsements back to
+    review.
     Returns how many endorsements went back to review."""
     with transaction.atomic():
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        # What the public sees of a signatory, and what a moderator vouched for: a new
+        # name, country or website (a link on the public list) needs a new look.
         identity_changed = (
-            organization.name != details.name.strip() or organization.country != details.country
+            organization.name != details.name.strip()
+            or organization.country != details.country
+            or organization.website != details.website.strip()
         )
         _apply_details(organization, details)
         organization.duplicate_reasons = _duplicate_reasons(organization)
@@ -317,17 +322,15 @@ def _sign_up_known_address(
     user = User.objects.filter(email__iexact=email).first()
     organization = Organization.objects.filter(user=user).first() if user else None
     address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
-    if organization and address and not address.verified:
-        # Most likely the same person again before confirming: include this letter and
-        # send the link once more. Their organisation's details are left as first entered.
-        endorsement, _created = _endorsement_get_or_create(
-            organization=organization,
-            letter=letter,
-            status=Status.UNVERIFIED,
-            choices=choices,
-            held_reason=held_reason,
-            ip_hash=ip_hash,
-        )
+    if (
+        organization
+        and address
+        and not address.verified
+        and Endorsement.objects.filter(organization=organization, letter=letter).exists()
+    ):
+        # Most likely the same person sending the form again before confirming: send the
+        # link once more. Nothing else changes: whoever types an unconfirmed address cannot
+        # add letters or words to that organisation's pending signature.
         _send_verification(request, address)
         return
     endorsement = (
@@ -412,18 +415,19 @@ def endorsement_create(
                     _send_verification(None, address)
             return endorsement, True
     if endorsement.status == Status.WITHDRAWN and verified:
-        Endorsement.objects.filter(pk=endorsement.pk).update(
-            comment=choices.comment,
-            listed_publicly=choices.listed_publicly,
-            wants_updates=choices.wants_updates,
-        )
         reopened = _transition(
             endorsement_id=endorsement.pk,
             allowed_from={Status.WITHDRAWN},
             to_status=status,
-            actor=organization.user,
-            label="",
+            actor=None,
+            label=organization.user.email,
             reason=_("Signed again after withdrawing."),
+            changes={
+                "comment": choices.comment,
+                "listed_publicly": choices.listed_publicly,
+                "wants_updates": choices.wants_updates,
+                "held_reason": held_reason,
+            },
         )
         if reopened:
             return reopened, True
@@ -443,6 +447,7 @@ def _transition(
     reason: str = "",
     notify: bool = True,
     unless_decided: bool = False,
+    changes: dict[str, object] | None = None,
 ) -> Endorsement | None:
     """Move one endorsement, locking its row so that two moderators or two workers cannot both
     win. Returns the endorsement, or None when it was no longer in an allowed status (or,
@@ -458,9 +463,13 @@ def _transition(
             return None
         if unless_decided and endorsement.decided_by_id is not None:
             return None
+        for field, value in (changes or {}).items():
+            setattr(endorsement, field, value)
         _stamp(endorsement, to_status)
         if to_status in (Status.APPROVED, Status.REJECTED) and actor is not None:
             endorsement.decided_by = actor
+        elif to_status in (Status.PENDING, Status.WITHDRAWN):
+            endorsement.decided_by = None  # back in the queue: nobody's decision stands
         if to_status == Status.REJECTED:
             endorsement.rejection_reason = reason
         endorsement.save()
@@ -601,6 +610,9 @@ def unverified_signups_purge() -> int:
             Status.WITHDRAWN,
         ]
     )
+    # Someone who sent the form again recently got a fresh link: let it live its days.
+    recently_mailed = OutgoingMail.objects.filter(created_at__gte=cutoff).values("to")
+    stale_users = stale_users.exclude(email__in=recently_mailed)
     purged = 0
     for user in stale_users.select_related("organization").distinct():
         with transaction.atomic():
@@ -637,7 +649,11 @@ def organization_erase(*, organization: Organization) -> dict[str, int | bool]:
             endorsement__organization=organization, actor_label__iexact=email
         ).update(actor_label=ERASED)
         mails = OutgoingMail.objects.filter(to__iexact=email).update(
-            to=f"{ERASED}@{ERASED}.invalid", subject=ERASED, body_text="", body_html=""
+            to=f"{ERASED}@{ERASED}.invalid",
+            subject=ERASED,
+            body_text="",
+            body_html="",
+            last_error="",
         )
         EmailAddress.objects.filter(user=user).delete()
         user.email = f"{ERASED}-{user.pk}@{ERASED}.invalid"

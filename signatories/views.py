@@ -196,8 +196,8 @@ def organization_edit(request: HttpRequest) -> HttpResponse:
             messages.info(
                 request,
                 _(
-                    "Your details are saved. Because the name or country changed, your "
-                    "published endorsements are back under review."
+                    "Your details are saved. Because the name, country or website changed, "
+                    "your published endorsements are back under review."
                 ),
             )
         else:

@@ -217,3 +217,28 @@ def test_a_signed_out_visitor_using_a_registered_address_gets_the_same_answer_an
     assert Organization.objects.get(pk=organization.pk).name == "Réseau Paix & Justice"
     assert [m.to for m in mailoutbox] == [[organization.user.email]]
     assert "already has an account" in mailoutbox[0].subject
+
+
+def test_changing_the_website_sends_a_published_endorsement_back_for_review(
+    member: Client, organization: Organization, on_commit: OnCommit
+) -> None:
+    endorsement = EndorsementFactory(organization=organization, approved=True)
+    with on_commit():
+        member.post(
+            "/account/details/", details_form(organization, website="https://spam.example.net")
+        )
+    endorsement.refresh_from_db()
+    assert endorsement.status == Endorsement.Status.PENDING
+    assert endorsement.decided_by is None  # back in the work queue, for any moderator
+
+
+def test_signing_again_on_a_publish_on_verification_letter_records_no_moderator(
+    member: Client, organization: Organization, on_commit: OnCommit
+) -> None:
+    letter = LetterFactory(moderation=Letter.Moderation.PUBLISH_ON_VERIFICATION)
+    endorsement = EndorsementFactory(organization=organization, letter=letter, status="withdrawn")
+    with on_commit():
+        member.post(f"/letters/{letter.slug}/sign/", {"comment": "Again", "listed_publicly": "on"})
+    endorsement.refresh_from_db()
+    assert (endorsement.status, endorsement.comment) == (Endorsement.Status.APPROVED, "Again")
+    assert endorsement.decided_by is None

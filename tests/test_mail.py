@@ -156,3 +156,18 @@ def test_the_sweep_requeues_mail_whose_worker_vanished_while_sending(
     mail.refresh_from_db()
     assert mail.status == OutgoingMail.Status.SENT
     assert len(mailoutbox) == 1
+
+
+def test_errors_kept_for_staff_and_logs_never_hold_the_recipients_address(
+    endorsement, caplog: pytest.LogCaptureFixture
+) -> None:
+    mail = emails.send_endorsement_received(endorsement)
+    error = smtplib.SMTPRecipientsRefused(
+        {mail.to: (550, f"5.1.1 <{mail.to}>: Recipient address rejected".encode())}
+    )
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=error):
+        outbox.outgoing_mail_deliver(mail_id=mail.pk)
+    mail.refresh_from_db()
+    assert "550" in mail.last_error
+    assert mail.to not in mail.last_error
+    assert mail.to not in caplog.text

@@ -44,6 +44,7 @@ def test_unconfirmed_signups_are_purged_after_the_retention_period(
     User.objects.filter(pk__in=[old.organization.user_id, confirmed.organization.user_id]).update(
         date_joined=long_ago
     )
+    OutgoingMail.objects.filter(to="old@example.org").update(created_at=long_ago)
 
     assert services.unverified_signups_purge() == 1
 
@@ -52,6 +53,18 @@ def test_unconfirmed_signups_are_purged_after_the_retention_period(
     assert not OutgoingMail.objects.filter(to="old@example.org").exists()
     assert Endorsement.objects.filter(pk=recent.pk).exists()
     assert Endorsement.objects.filter(pk=confirmed.pk).exists()
+
+
+def test_a_signup_whose_link_was_sent_again_recently_is_not_purged(
+    letter: Letter, on_commit: OnCommit, settings
+) -> None:
+    settings.UNVERIFIED_RETENTION_DAYS = 14
+    endorsement = sign_up(letter, on_commit, email="again@example.org")
+    User.objects.filter(pk=endorsement.organization.user_id).update(
+        date_joined=timezone.now() - timedelta(days=15)
+    )
+    assert services.unverified_signups_purge() == 0
+    assert Endorsement.objects.filter(pk=endorsement.pk).exists()
 
 
 def test_an_unconfirmed_account_with_a_moderated_record_is_not_purged(settings) -> None:

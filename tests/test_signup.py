@@ -69,6 +69,7 @@ def test_signing_records_account_organisation_and_unverified_endorsement(
     assert organization.contact_name == "Rania Haddad"
     assert [m.to for m in mailoutbox] == [["rania@friends-allies.example.org"]]
     assert "Confirm your email address" in mailoutbox[0].subject
+    assert "signed an open letter on Coalition with this address" in mailoutbox[0].body
     assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
 
 
