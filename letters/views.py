@@ -33,6 +33,7 @@ from signatories.counts import (
     signatory_count,
     signatory_count_for_slug,
 )
+from signatories.emails import absolute_url
 from signatories.models import Endorsement, normalize_name
 from signatories.spreadsheets import neutralize_formula
 
@@ -88,10 +89,6 @@ class CountryGroup:
     signatories: list[PublicSignatory] = field(default_factory=list)
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def _linkable(url: str) -> str:
     """A website we may put in an href: imported rows never went through the form's checks."""
     return url if urlsplit(url).scheme in ("http", "https") else ""
@@ -133,7 +130,7 @@ def _share_links(letter: Letter, url: str) -> list[tuple[str, str]]:
 
 
 def _embed_code(letter: Letter) -> str:
-    src = _absolute(reverse("letters:embed", kwargs={"slug": letter.slug}))
+    src = absolute_url(reverse("letters:embed", kwargs={"slug": letter.slug}))
     title = _("“%(title)s”: signatures") % {"title": letter.title}
     return (
         f'<iframe src="{escape(src)}" title="{escape(title)}" width="100%" '
@@ -180,7 +177,7 @@ def _recent_signatories(letter: Letter) -> list[PublicSignatory]:
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     letter = _public_letter(slug)
     count = signatory_count(letter)
-    page_url = _absolute(letter.get_absolute_url())
+    page_url = absolute_url(letter.get_absolute_url())
     return render(
         request,
         "letters/detail.html",
@@ -413,7 +410,7 @@ def signatories_json(request: HttpRequest, slug: str) -> HttpResponse:
         "letter": {
             "slug": letter.slug,
             "title": letter.title,
-            "url": _absolute(letter.get_absolute_url()),
+            "url": absolute_url(letter.get_absolute_url()),
         },
         "generated_at": timezone.now().isoformat(),
         "signatories": list(_open_data(letter)),

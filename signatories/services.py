@@ -195,9 +195,7 @@ def organization_create(*, user: User, details: OrganizationDetails) -> Organiza
     return organization
 
 
-def organization_update(
-    *, organization: Organization, details: OrganizationDetails, actor: User
-) -> int:
+def organization_update(*, organization: Organization, details: OrganizationDetails) -> int:
     """Save new details; a new name, country or website sends published endorsements back to
     review.
     Returns how many endorsements went back to review."""

@@ -189,9 +189,7 @@ def organization_edit(request: HttpRequest) -> HttpResponse:
     organization = get_object_or_404(Organization, user=request.user)
     form = OrganizationForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
-        sent_back = services.organization_update(
-            organization=organization, details=form.details(), actor=request.user
-        )
+        sent_back = services.organization_update(organization=organization, details=form.details())
         if sent_back:
             messages.info(
                 request,
