@@ -11,7 +11,6 @@ page needs it for its headings, its country menu and its page arithmetic.
 
 from __future__ import annotations
 
-import logging
 from typing import Any, TypedDict
 
 from django.core.cache import cache
@@ -22,8 +21,6 @@ from letters.models import Letter
 
 from .continents import continent_of
 from .models import Endorsement
-
-logger = logging.getLogger(__name__)
 
 # Reconciliation rewrites every public letter's entry every few minutes, so live letters never
 # expire; the time-out only bounds how long the entry of a renamed letter outlives its old slug.
@@ -68,19 +65,16 @@ def _count_from_database(letter: Letter) -> tuple[SignatoryCount, dict[str, int]
     return count, listed
 
 
+# The cache backend itself degrades when Redis fails (coalition.cache): a miss here means
+# "count from the database", and a lost write is repaired by the next refresh.
+
+
 def _cached(key: str) -> Any:
-    try:
-        return cache.get(key)
-    except Exception:
-        logger.warning("Cache unavailable; counting %s from the database", key)
-        return None
+    return cache.get(key)
 
 
 def _forget(slug: str) -> None:
-    try:
-        cache.delete_many([_cache_key(slug), _listed_cache_key(slug)])
-    except Exception:
-        logger.warning("Cache unavailable; the count of letter %s was not removed", slug)
+    cache.delete_many([_cache_key(slug), _listed_cache_key(slug)])
 
 
 def _store(letter: Letter, count: SignatoryCount, listed: dict[str, int]) -> None:
@@ -89,10 +83,7 @@ def _store(letter: Letter, count: SignatoryCount, listed: dict[str, int]) -> Non
         _forget(letter.slug)
         return
     entries = {_cache_key(letter.slug): count, _listed_cache_key(letter.slug): listed}
-    try:
-        cache.set_many(entries, timeout=CACHE_SECONDS)
-    except Exception:
-        logger.warning("Cache unavailable; the count of letter %s was not stored", letter.slug)
+    cache.set_many(entries, timeout=CACHE_SECONDS)
 
 
 def signatory_count(letter: Letter) -> SignatoryCount:

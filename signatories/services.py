@@ -4,19 +4,23 @@ commands and tasks call these; none of them changes a status by itself."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Min
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from letters.models import Letter
 
-from . import counts, emails
+from . import counts, emails, imports
 from .models import (
     Endorsement,
     EndorsementEvent,
@@ -663,14 +667,6 @@ def organization_erase(*, organization: Organization) -> dict[str, int | bool]:
 
 
 # Moderation: the digest, corrections and the import of offline signatures ---------------
-# These imports sit here so that this section can be appended without touching the rest.
-from collections.abc import Sequence  # noqa: E402
-
-from django.contrib.auth.models import Group  # noqa: E402
-from django.db.models import Count, Min  # noqa: E402
-from django.utils.translation import ngettext  # noqa: E402
-
-from . import imports  # noqa: E402
 
 MODERATORS_GROUP = "Moderators"
 BY_IMPORT = "import"
