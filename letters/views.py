@@ -12,8 +12,16 @@ from urllib.parse import quote, urlencode, urlsplit
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.db.models import Count, QuerySet
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -35,6 +43,7 @@ from signatories.counts import (
 )
 from signatories.emails import absolute_url
 from signatories.models import Endorsement, normalize_name
+from signatories.resources import export_failed_notice, guarded, rank_by_country, started
 from signatories.spreadsheets import neutralize_formula
 
 from .models import Letter
@@ -229,16 +238,12 @@ def _page_groups(
     if not window:
         return []
     skip = start - first_offset
-    position = Case(
-        *[When(organization__country=code, then=Value(i)) for i, code in enumerate(window)],
-        output_field=IntegerField(),
-    )
-    rows = (
-        listed.filter(organization__country__in=window)
-        .annotate(country_position=position)
-        .order_by("country_position", "organization__normalized_name", "pk")
-        .values_list(*PUBLIC_FIELDS)
-    )[skip : skip + (end - start)]
+    rows = rank_by_country(
+        listed.filter(organization__country__in=window),
+        window,
+        "organization__normalized_name",
+        "pk",
+    ).values_list(*PUBLIC_FIELDS)[skip : skip + (end - start)]
     groups = {
         code: CountryGroup(
             country=Country(code=code), total=per_country[code], continued=i == 0 and skip > 0
@@ -352,16 +357,36 @@ def embed(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _open_data(letter: Letter) -> Iterator[dict[str, str]]:
-    """The public fields of every approved and listed signatory, oldest first, with country
-    names in English so that the files read the same whatever the visitor's language."""
-    english_names: dict[str, str] = {}
-    rows = (
-        _listed(letter)
-        .order_by("signed_at", "pk")
-        .values_list(*PUBLIC_FIELDS)
-        .iterator(chunk_size=2000)
+def _open_data_country(request: HttpRequest) -> str | None:
+    """`?country=BR` narrows the open data to one country; a code that is not one is refused
+    (None), not ignored: a program would otherwise take the whole list for that country's."""
+    value = request.GET.get("country", "")
+    code = _country_filter(value)
+    return None if value and not code else code
+
+
+def _unknown_country() -> HttpResponse:
+    return HttpResponseBadRequest(
+        _("Unknown country code: use an ISO 3166-1 alpha-2 code such as BR."),
+        content_type="text/plain; charset=utf-8",
     )
+
+
+def _open_data(letter: Letter, country_code: str = "") -> Iterator[dict[str, str]]:
+    """The public fields of every approved and listed signatory (of one country when asked),
+    oldest first, with country names in English so that the files read the same whatever the
+    visitor's language. The query runs before the first byte is sent."""
+    listed = _listed(letter)
+    if country_code:
+        listed = listed.filter(organization__country=country_code)
+    rows = started(
+        listed.order_by("signed_at", "pk").values_list(*PUBLIC_FIELDS).iterator(chunk_size=2000)
+    )
+    return _open_data_rows(rows)
+
+
+def _open_data_rows(rows: Iterator[tuple[Any, ...]]) -> Iterator[dict[str, str]]:
+    english_names: dict[str, str] = {}
     for row in rows:
         signatory = _public_signatory(row)
         code = signatory.country.code
@@ -392,13 +417,24 @@ def _csv_chunks(rows: Iterator[dict[str, str]]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
+def _csv_failure_line() -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([export_failed_notice()])
+    return buffer.getvalue()
+
+
 @require_safe
-def signatories_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+def signatories_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
     letter = _public_letter(slug)
+    country_code = _open_data_country(request)
+    if country_code is None:
+        return _unknown_country()
     response = StreamingHttpResponse(
-        _csv_chunks(_open_data(letter)), content_type="text/csv; charset=utf-8"
+        guarded(_csv_chunks(_open_data(letter, country_code)), _csv_failure_line),
+        content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{letter.slug}-signatories.csv"'
+    filename = "-".join(filter(None, [letter.slug, country_code.lower(), "signatories.csv"]))
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     _with_public_caching(response, OPEN_DATA_MAX_AGE)
     return response
 
@@ -406,6 +442,9 @@ def signatories_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
 @require_safe
 def signatories_json(request: HttpRequest, slug: str) -> HttpResponse:
     letter = _public_letter(slug)
+    country_code = _open_data_country(request)
+    if country_code is None:
+        return _unknown_country()
     data = {
         "letter": {
             "slug": letter.slug,
@@ -413,7 +452,8 @@ def signatories_json(request: HttpRequest, slug: str) -> HttpResponse:
             "url": absolute_url(letter.get_absolute_url()),
         },
         "generated_at": timezone.now().isoformat(),
-        "signatories": list(_open_data(letter)),
+        "country": country_code or None,
+        "signatories": list(_open_data(letter, country_code)),
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     _with_public_caching(response, OPEN_DATA_MAX_AGE)

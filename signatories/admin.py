@@ -4,6 +4,7 @@ collected offline. Every decision goes through `signatories.services`."""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -16,6 +17,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.db.models import Count, QuerySet
 from django.http import (
     Http404,
@@ -50,6 +52,8 @@ from . import resources, services
 from .continents import Continent, countries_in
 from .models import Endorsement, EndorsementEvent, Organization, OutgoingMail, User
 from .outbox import outgoing_mail_resend
+
+logger = logging.getLogger(__name__)
 
 Status = Endorsement.Status
 # Outbox messages whose text a moderator may read. The others (allauth's) carry sign-in codes
@@ -686,17 +690,33 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
         if not self.has_export_permission(request):
             raise PermissionDenied
         resource = self.choose_export_resource_class(export_form, request)()
-        if isinstance(file_format, XLSX):
-            stream = resources.workbook_single_sheet(resource, queryset)
-        elif isinstance(file_format, JSON):
-            stream = resources.stream_json(resource, queryset)
-        else:
-            stream = resources.stream_csv(resource, queryset)
+        try:
+            if isinstance(file_format, XLSX):
+                stream = resources.workbook_single_sheet(resource, queryset)
+            elif isinstance(file_format, JSON):
+                stream = resources.stream_json(resource, queryset)
+            else:
+                stream = resources.stream_csv(resource, queryset)
+        except DatabaseError:
+            return self._export_failed(request)
         response = _download(
             stream, file_format, self.get_export_filename(request, queryset, file_format)
         )
         post_export.send(sender=None, model=self.model)
         return response
+
+    def _export_failed(self, request: HttpRequest) -> HttpResponseRedirect:
+        """The query failed before the first byte: say so, rather than hand out a cut file."""
+        logger.exception("Export failed before it started")
+        self.message_user(
+            request,
+            _("The export failed and nothing was downloaded. Try again in a moment."),
+            messages.ERROR,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:signatories_endorsement_changelist")
+            + (f"?{request.GET.urlencode()}" if request.GET else "")
+        )
 
     @admin.action(
         description=gettext_lazy("Export selected as a workbook, one sheet per country"),
@@ -705,10 +725,12 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
     def export_workbook_by_country(
         self, request: HttpRequest, queryset: QuerySet[Endorsement]
     ) -> HttpResponseBase:
+        try:
+            stream = resources.workbook_by_country(resources.SignatoryResource(), queryset)
+        except DatabaseError:
+            return self._export_failed(request)
         response = _download(
-            resources.workbook_by_country(resources.SignatoryResource(), queryset),
-            XLSX(),
-            f"signatories-by-country-{timezone.localdate():%Y-%m-%d}.xlsx",
+            stream, XLSX(), f"signatories-by-country-{timezone.localdate():%Y-%m-%d}.xlsx"
         )
         post_export.send(sender=None, model=self.model)
         return response

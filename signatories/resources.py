@@ -15,9 +15,10 @@ import csv
 import functools
 import itertools
 import json
+import logging
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from operator import itemgetter
 from typing import Any
@@ -40,6 +41,8 @@ from . import imports, services
 from .continents import Continent, continent_of
 from .models import Endorsement, Organization, User, normalize_name
 from .spreadsheets import neutralize_formula
+
+logger = logging.getLogger(__name__)
 
 # Rows fetched per round trip from the server-side cursor: the memory an export holds at once.
 EXPORT_CHUNK_SIZE = 2000
@@ -189,20 +192,53 @@ def country_sort_key(code: str) -> str:
     return normalize_name(str(countries.name(code))) or code
 
 
-def sorted_for_export(queryset: QuerySet[Endorsement]) -> QuerySet[Endorsement]:
-    """Countries by name, organisations by name within each: the order of the printed list.
-    Country names are not in the database, so their order goes in as a rank: one query, one
-    sort by PostgreSQL, and a workbook can start a new sheet whenever the country changes."""
+def countries_in_order(queryset: QuerySet[Endorsement]) -> list[str]:
+    """The countries the list holds, by name: one query, run before any byte is sent."""
     present = queryset.order_by().values_list("organization__country", flat=True).distinct()
-    codes = sorted(set(present), key=country_sort_key)
+    return sorted(set(present), key=country_sort_key)
+
+
+def rank_by_country(
+    queryset: QuerySet[Endorsement], codes: Sequence[str], *then: str
+) -> QuerySet[Endorsement]:
+    """Rows in the order of `codes`, then of `then`. Country names are not in the database, so
+    their order goes in as a rank.
+
+    The rank exists only when there are two countries or more: with one (or none) it would be
+    a constant, which Django writes into ORDER BY as a bare number, and PostgreSQL reads
+    `ORDER BY 0` as a column position ("ORDER BY position 0 is not in select list"). With two
+    or more it is a CASE expression, which no database mistakes for a position."""
+    if len(codes) < 2:
+        return queryset.order_by(*then)
     rank = Case(
         *(When(organization__country=code, then=Value(i)) for i, code in enumerate(codes)),
         default=Value(len(codes)),
         output_field=IntegerField(),
     )
-    return queryset.annotate(country_rank=rank).order_by(
-        "country_rank", "organization__normalized_name", "organization__name", "pk"
+    return queryset.annotate(country_rank=rank).order_by("country_rank", *then)
+
+
+def sorted_for_export(queryset: QuerySet[Endorsement]) -> QuerySet[Endorsement]:
+    """Countries by name, organisations by name within each: the order of the printed list.
+    One query, one sort by the database, and a workbook can start a new sheet whenever the
+    country changes."""
+    return rank_by_country(
+        queryset,
+        countries_in_order(queryset),
+        "organization__normalized_name",
+        "organization__name",
+        "pk",
     )
+
+
+def started(rows: Iterator[Any]) -> Iterator[Any]:
+    """The rows with the first one already fetched: the query runs now, while the view can
+    still answer with an error page, rather than after the first bytes of a file have left."""
+    try:
+        first = next(rows)
+    except StopIteration:
+        return iter(())
+    return itertools.chain([first], rows)
 
 
 def export_rows(
@@ -210,8 +246,29 @@ def export_rows(
     queryset: QuerySet[Endorsement],
     selected_fields: Sequence[str] | None = None,
 ) -> Iterator[list[Any]]:
-    for values in resource.iter_queryset(sorted_for_export(queryset)):
-        yield resource.export_resource(values, selected_fields)
+    values = started(resource.iter_queryset(sorted_for_export(queryset)))
+    return (resource.export_resource(row, selected_fields) for row in values)
+
+
+def export_failed_notice() -> str:
+    return gettext(
+        "EXPORT FAILED: this file is incomplete. Export the list again; if it fails again, "
+        "tell the site's administrators."
+    )
+
+
+def guarded(stream: Iterator[Any], tail: Callable[[], Any] | None = None) -> Iterator[Any]:
+    """A file being streamed that fails midway must not pass for a complete one: the error is
+    logged, `tail` (a line a reader cannot miss) is sent, and the error is raised again so that
+    the server aborts the transfer (a chunked response without its last chunk: the browser
+    reports the download as failed). A zip cut short has no central directory: no tail."""
+    try:
+        yield from stream
+    except Exception:
+        logger.exception("Export failed midway; the file sent is incomplete")
+        if tail is not None:
+            yield tail()
+        raise
 
 
 class _Line:
@@ -227,10 +284,18 @@ def stream_csv(
     selected_fields: Sequence[str] | None = None,
 ) -> Iterator[str]:
     writer = csv.writer(_Line())
+    rows = export_rows(resource, queryset, selected_fields)
+    return guarded(
+        _csv_chunks(writer, resource.get_export_headers(selected_fields), rows),
+        lambda: writer.writerow([export_failed_notice()]),
+    )
+
+
+def _csv_chunks(writer: Any, headers: list[str], rows: Iterator[list[Any]]) -> Iterator[str]:
     # The byte order mark makes Excel read the file as UTF-8 (accents, Arabic script).
-    yield "\ufeff" + writer.writerow(resource.get_export_headers(selected_fields))
+    yield "\ufeff" + writer.writerow(headers)
     batch: list[str] = []
-    for row in export_rows(resource, queryset, selected_fields):
+    for row in rows:
         # csv writes None as an empty cell and a date as 2026-01-31.
         batch.append(writer.writerow(row))
         if len(batch) >= 500:
@@ -246,9 +311,15 @@ def stream_json(
     selected_fields: Sequence[str] | None = None,
 ) -> Iterator[str]:
     keys = resource.json_keys(selected_fields)
+    rows = export_rows(resource, queryset, selected_fields)
+    # Text after an unclosed array: no JSON parser accepts the file.
+    return guarded(_json_chunks(keys, rows), lambda: "\n" + export_failed_notice() + "\n")
+
+
+def _json_chunks(keys: list[str], rows: Iterator[list[Any]]) -> Iterator[str]:
     separator = "\n"
     yield "["
-    for row in export_rows(resource, queryset, selected_fields):
+    for row in rows:
         item = json.dumps(
             dict(zip(keys, row, strict=True)), cls=DjangoJSONEncoder, ensure_ascii=False
         )
@@ -403,16 +474,16 @@ def workbook_single_sheet(
 ) -> Iterator[bytes]:
     headers = resource.get_export_headers(selected_fields)
     rows = export_rows(resource, queryset, selected_fields)
-    return stream_xlsx([(gettext("Signatories"), headers, rows)])
+    return guarded(stream_xlsx([(gettext("Signatories"), headers, rows)]))
 
 
 def workbook_by_country(
     resource: SignatoryResource, queryset: QuerySet[Endorsement]
 ) -> Iterator[bytes]:
     headers = resource.get_export_headers()
-    rows = resource.iter_queryset(sorted_for_export(queryset))
+    rows = started(resource.iter_queryset(sorted_for_export(queryset)))
     taken: set[str] = set()
-    return stream_xlsx(
+    sheets = (
         (
             sheet_title(code, taken),
             headers,
@@ -420,6 +491,7 @@ def workbook_by_country(
         )
         for code, group in itertools.groupby(rows, key=itemgetter("organization__country"))
     )
+    return guarded(stream_xlsx(sheets))
 
 
 # Import of signatures collected offline --------------------------------------------------

@@ -174,6 +174,8 @@ def test_csv_is_streamed_as_a_named_download_open_to_any_site(
     )
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "public" in response["Cache-Control"]
+    # Closed unread, as a server closes it: its query holds a database cursor until then.
+    response.close()
 
 
 def test_open_data_of_a_draft_letter_does_not_exist(client: Client) -> None:
