@@ -57,7 +57,15 @@ NAMES = (
     '=HYPERLINK("http://x","{n}")',
     "Peace Brigades {n}",
 )
-PATHS = ("admin-csv", "admin-json", "admin-xlsx", "workbook-by-country", "import-export-in-memory")
+PATHS = (
+    "admin-csv",
+    "admin-json",
+    "admin-xlsx",
+    "workbook-by-country",
+    "public-csv",
+    "public-json",
+    "import-export-in-memory",
+)
 
 
 def setup_django() -> None:
@@ -140,7 +148,7 @@ def measure(path: str, trace: bool) -> dict[str, float]:
     from django.test import Client
 
     from letters.models import Letter
-    from signatories import resources
+    from signatories.exports import staff
     from signatories.models import Endorsement, User
 
     letter = Letter.objects.get(slug=LETTER_SLUG)
@@ -163,11 +171,18 @@ def measure(path: str, trace: bool) -> dict[str, float]:
             size += len(chunk)
         response.close()
     elif path == "workbook-by-country":
-        for chunk in resources.workbook_by_country(resources.SignatoryResource(), queryset):
+        for chunk in staff.staff_workbook_by_country(staff.SignatoryResource(), queryset):
             size += len(chunk)
+    elif path.startswith("public-"):
+        # The open data, as anyone downloads it (approved and listed rows only).
+        response = client.get(f"/letters/{letter.slug}/signatories.{path[len('public-') :]}")
+        assert response.status_code == 200, response.status_code
+        for chunk in response.streaming_content:
+            size += len(chunk)
+        response.close()
     else:
         # django-import-export's own path: the whole dataset in memory, then the whole file.
-        dataset = resources.SignatoryResource().export(queryset=queryset)
+        dataset = staff.SignatoryResource().export(queryset=queryset)
         size = len(dataset.csv)
     elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1] if trace else 0.0

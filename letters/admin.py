@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
-from signatories.counts import signatory_count_after_letter_change
+from signatories.public import signatory_count_after_letter_change
 
 from .models import Letter
 

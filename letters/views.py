@@ -1,18 +1,11 @@
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Container, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
 from functools import partial
-from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.core.paginator import Paginator
 from django.http import (
     Http404,
     HttpRequest,
@@ -24,7 +17,7 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -35,16 +28,9 @@ from django.views.decorators.http import require_safe
 from django_countries import countries
 from django_countries.fields import Country
 
-from signatories.counts import (
-    SignatoryCount,
-    listed_signatories_by_country,
-    signatory_count,
-    signatory_count_for_slug,
-)
-from signatories.emails import absolute_url
-from signatories.models import Endorsement, normalize_name
-from signatories.resources import export_failed_notice, guarded, rank_by_country, started
-from signatories.spreadsheets import neutralize_formula
+from coalition.links import absolute_url
+from signatories import public
+from signatories.public import SignatoryCount
 
 from .models import Letter
 
@@ -57,66 +43,6 @@ COUNT_MAX_AGE = 5
 EMBED_MAX_AGE = 60
 OPEN_DATA_MAX_AGE = 300
 EMBED_HEIGHT = 230
-CSV_ROWS_PER_CHUNK = 500
-
-# The only organisation fields the public side ever reads: never the email, the contact person,
-# the description or the moderation notes.
-PUBLIC_FIELDS = (
-    "organization__name",
-    "organization__country",
-    "organization__city",
-    "organization__website",
-    "organization__kind",
-    "signed_at",
-)
-OPEN_DATA_FIELDS = (
-    "organisation",
-    "country_code",
-    "country_name",
-    "city",
-    "website",
-    "type",
-    "date_signed",
-)
-
-
-@dataclass(frozen=True)
-class PublicSignatory:
-    name: str
-    country: Country
-    city: str
-    website: str
-    kind: str
-    signed_at: datetime
-
-
-@dataclass
-class CountryGroup:
-    country: Country
-    total: int
-    continued: bool = False
-    signatories: list[PublicSignatory] = field(default_factory=list)
-
-
-def _linkable(url: str) -> str:
-    """A website we may put in an href: imported rows never went through the form's checks."""
-    return url if urlsplit(url).scheme in ("http", "https") else ""
-
-
-def _public_signatory(row: tuple[Any, ...]) -> PublicSignatory:
-    name, country, city, website, kind, signed_at = row
-    return PublicSignatory(
-        name=name,
-        country=Country(code=country),
-        city=city,
-        website=_linkable(website),
-        kind=kind,
-        signed_at=signed_at,
-    )
-
-
-def _listed(letter: Letter) -> QuerySet[Endorsement]:
-    return Endorsement.objects.filter(letter=letter).public()
 
 
 def _public_letter(slug: str) -> Letter:
@@ -172,20 +98,14 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _recent_signatories(letter: Letter) -> list[PublicSignatory]:
-    # No tie-breaker on purpose: ordering by approval time alone walks the partial index
-    # endorsement_public_idx backwards and stops after ten rows.
-    newest_first = _listed(letter).order_by("-approved_at")
-    return [
-        _public_signatory(row)
-        for row in newest_first.values_list(*PUBLIC_FIELDS)[:RECENT_SIGNATORIES]
-    ]
+def _recent_signatories(letter: Letter) -> list[public.PublicSignatory]:
+    return public.recent_signatories(letter, RECENT_SIGNATORIES)
 
 
 @require_safe
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     letter = _public_letter(slug)
-    count = signatory_count(letter)
+    count = public.signatory_count(letter)
     page_url = absolute_url(letter.get_absolute_url())
     return render(
         request,
@@ -210,52 +130,6 @@ def _country_filter(value: str) -> str:
     return code if len(code) == 2 and countries.alpha2(code) == code else ""
 
 
-def _sorted_countries(codes: Container[str]) -> list[tuple[str, str]]:
-    """(code, name) in the reader's alphabet order: "Allemagne" comes first in French.
-    django-countries keeps the sorted list of each language, so this costs no translation."""
-    return [(country.code, country.name) for country in countries if country.code in codes]
-
-
-def _page_groups(
-    listed: QuerySet[Endorsement], shown: list[str], per_country: dict[str, int], page: Page
-) -> list[CountryGroup]:
-    """The signatories of one page, grouped by country, in one query: the per-country counts
-    tell which countries the page spans and how many rows of the first one to skip, so the
-    database sorts only those countries' rows instead of every signatory of the letter."""
-    start = page.start_index() - 1
-    end = start + len(page.object_list)
-    window: list[str] = []
-    first_offset = offset = 0
-    for code in shown:
-        size = per_country[code]
-        if offset + size > start and offset < end:
-            if not window:
-                first_offset = offset
-            window.append(code)
-        offset += size
-        if offset >= end:
-            break
-    if not window:
-        return []
-    skip = start - first_offset
-    rows = rank_by_country(
-        listed.filter(organization__country__in=window),
-        window,
-        "organization__normalized_name",
-        "pk",
-    ).values_list(*PUBLIC_FIELDS)[skip : skip + (end - start)]
-    groups = {
-        code: CountryGroup(
-            country=Country(code=code), total=per_country[code], continued=i == 0 and skip > 0
-        )
-        for i, code in enumerate(window)
-    }
-    for row in rows:
-        signatory = _public_signatory(row)
-        groups[signatory.country.code].signatories.append(signatory)
-    return [group for group in groups.values() if group.signatories]
-
-
 def _page_link(query: str, country_code: str, number: int) -> str:
     """A page's address with the filters and nothing else: the list is cached and shared by
     every visitor, so a stray parameter of one (a tracking id) must not reach the others."""
@@ -268,18 +142,9 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
     letter = _public_letter(slug)
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     country_code = _country_filter(request.GET.get("country", ""))
-    listed = _listed(letter)
-    folded = normalize_name(query)
-    if folded:
-        listed = listed.filter(organization__normalized_name__contains=folded)
-        per_country = {
-            row["organization__country"]: row["n"]
-            for row in listed.values("organization__country").annotate(n=Count("id")).order_by()
-        }
-    else:
-        per_country = listed_signatories_by_country(letter)
-    count = signatory_count(letter)  # read second: a refresh above updated it too
-    all_countries = _sorted_countries(per_country)
+    per_country = public.listed_per_country(letter, query)
+    count = public.signatory_count(letter)  # read second: a refresh above updated it too
+    all_countries = public.countries_by_name(per_country)
     shown = [code for code, _name in all_countries if code == country_code or not country_code]
     total = sum(per_country[code] for code in shown)
     # Page arithmetic only: the total is already known, so no COUNT over every signatory.
@@ -310,7 +175,9 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
             "previous_link": link(page.number - 1) if page.has_previous() else "",
             "next_link": link(page.number + 1) if page.has_next() else "",
             # Called by the template only when the list is not in the fragment cache.
-            "groups": partial(_page_groups, listed, shown, per_country, page) if total else [],
+            "groups": partial(public.page_groups, letter, query, shown, per_country, page)
+            if total
+            else [],
         },
     )
 
@@ -322,7 +189,7 @@ def _with_public_caching(response: HttpResponse | StreamingHttpResponse, max_age
 
 @require_safe
 def count_json(request: HttpRequest, slug: str) -> HttpResponse:
-    count = signatory_count_for_slug(slug)
+    count = public.signatory_count_for_slug(slug)
     if count is None:
         raise Http404
     response = JsonResponse(count)
@@ -334,7 +201,7 @@ def count_json(request: HttpRequest, slug: str) -> HttpResponse:
 def count_fragment(request: HttpRequest, slug: str) -> HttpResponse:
     """The count sentence alone, in the reader's language, for the page's script to swap in
     when count.json changes: plural rules stay the server's business."""
-    count = signatory_count_for_slug(slug)
+    count = public.signatory_count_for_slug(slug)
     if count is None:
         raise Http404
     response = render(request, "letters/_count.html", {"count": count})
@@ -351,7 +218,11 @@ def embed(request: HttpRequest, slug: str) -> HttpResponse:
     response = render(
         request,
         "letters/embed.html",
-        {"letter": letter, "state": letter.signing_state(), "count": signatory_count(letter)},
+        {
+            "letter": letter,
+            "state": letter.signing_state(),
+            "count": public.signatory_count(letter),
+        },
     )
     patch_cache_control(response, public=True, max_age=EMBED_MAX_AGE)
     return response
@@ -372,57 +243,6 @@ def _unknown_country() -> HttpResponse:
     )
 
 
-def _open_data(letter: Letter, country_code: str = "") -> Iterator[dict[str, str]]:
-    """The public fields of every approved and listed signatory (of one country when asked),
-    oldest first, with country names in English so that the files read the same whatever the
-    visitor's language. The query runs before the first byte is sent."""
-    listed = _listed(letter)
-    if country_code:
-        listed = listed.filter(organization__country=country_code)
-    rows = started(
-        listed.order_by("signed_at", "pk").values_list(*PUBLIC_FIELDS).iterator(chunk_size=2000)
-    )
-    return _open_data_rows(rows)
-
-
-def _open_data_rows(rows: Iterator[tuple[Any, ...]]) -> Iterator[dict[str, str]]:
-    english_names: dict[str, str] = {}
-    for row in rows:
-        signatory = _public_signatory(row)
-        code = signatory.country.code
-        if code not in english_names:
-            with translation.override("en"):
-                english_names[code] = str(signatory.country.name)
-        yield {
-            "organisation": signatory.name,
-            "country_code": code,
-            "country_name": english_names[code],
-            "city": signatory.city,
-            "website": signatory.website,
-            "type": signatory.kind,
-            "date_signed": timezone.localdate(signatory.signed_at).isoformat(),
-        }
-
-
-def _csv_chunks(rows: Iterator[dict[str, str]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(OPEN_DATA_FIELDS)
-    for number, row in enumerate(rows, start=1):
-        writer.writerow([neutralize_formula(row[name]) for name in OPEN_DATA_FIELDS])
-        if number % CSV_ROWS_PER_CHUNK == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _csv_failure_line() -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([export_failed_notice()])
-    return buffer.getvalue()
-
-
 @require_safe
 def signatories_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
     letter = _public_letter(slug)
@@ -430,8 +250,7 @@ def signatories_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
     if country_code is None:
         return _unknown_country()
     response = StreamingHttpResponse(
-        guarded(_csv_chunks(_open_data(letter, country_code)), _csv_failure_line),
-        content_type="text/csv; charset=utf-8",
+        public.open_data_csv(letter, country_code), content_type="text/csv; charset=utf-8"
     )
     filename = "-".join(filter(None, [letter.slug, country_code.lower(), "signatories.csv"]))
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -440,12 +259,12 @@ def signatories_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
 
 
 @require_safe
-def signatories_json(request: HttpRequest, slug: str) -> HttpResponse:
+def signatories_json(request: HttpRequest, slug: str) -> HttpResponseBase:
     letter = _public_letter(slug)
     country_code = _open_data_country(request)
     if country_code is None:
         return _unknown_country()
-    data = {
+    envelope = {
         "letter": {
             "slug": letter.slug,
             "title": letter.title,
@@ -453,8 +272,10 @@ def signatories_json(request: HttpRequest, slug: str) -> HttpResponse:
         },
         "generated_at": timezone.now().isoformat(),
         "country": country_code or None,
-        "signatories": list(_open_data(letter, country_code)),
     }
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response = StreamingHttpResponse(
+        public.open_data_json(letter, envelope, country_code),
+        content_type="application/json",
+    )
     _with_public_caching(response, OPEN_DATA_MAX_AGE)
     return response

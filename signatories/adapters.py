@@ -10,7 +10,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from .emails import absolute_url
+from coalition.links import absolute_url
+
 from .models import hash_ip
 from .outbox import outgoing_mail_queue
 

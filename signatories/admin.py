@@ -50,6 +50,8 @@ from letters.models import Letter
 
 from . import resources, services
 from .continents import Continent, countries_in
+from .countries import sorted_country_codes
+from .exports import staff
 from .models import Endorsement, EndorsementEvent, Organization, OutgoingMail, User
 from .outbox import outgoing_mail_resend
 
@@ -97,8 +99,7 @@ def _duplicate_flag(organization: Organization) -> SafeString | str:
 
 
 def _country_choices(codes: set[str]) -> list[tuple[str, str]]:
-    named = [(code, str(countries.name(code)) or code) for code in codes if code]
-    return sorted(named, key=lambda choice: resources.country_sort_key(choice[0]))
+    return [(code, str(countries.name(code)) or code) for code in sorted_country_codes(codes)]
 
 
 def _download(stream: Iterator[Any], file_format: Format, filename: str) -> StreamingHttpResponse:
@@ -673,7 +674,7 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
     # Export ----------------------------------------------------------------------------
 
     def get_export_resource_classes(self, request: HttpRequest) -> list[type]:
-        return [resources.SignatoryResource]
+        return [staff.SignatoryResource]
 
     def get_export_filename(self, request: HttpRequest, queryset: QuerySet, file_format: Format):
         return f"signatories-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
@@ -692,11 +693,11 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
         resource = self.choose_export_resource_class(export_form, request)()
         try:
             if isinstance(file_format, XLSX):
-                stream = resources.workbook_single_sheet(resource, queryset)
+                stream = staff.staff_xlsx(resource, queryset)
             elif isinstance(file_format, JSON):
-                stream = resources.stream_json(resource, queryset)
+                stream = staff.staff_json(resource, queryset)
             else:
-                stream = resources.stream_csv(resource, queryset)
+                stream = staff.staff_csv(resource, queryset)
         except DatabaseError:
             return self._export_failed(request)
         response = _download(
@@ -726,7 +727,7 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
         self, request: HttpRequest, queryset: QuerySet[Endorsement]
     ) -> HttpResponseBase:
         try:
-            stream = resources.workbook_by_country(resources.SignatoryResource(), queryset)
+            stream = staff.staff_workbook_by_country(staff.SignatoryResource(), queryset)
         except DatabaseError:
             return self._export_failed(request)
         response = _download(

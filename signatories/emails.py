@@ -10,12 +10,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from coalition.links import absolute_url
+
 from .models import Endorsement, OutgoingMail
 from .outbox import outgoing_mail_queue
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def _queue(name: str, to: str, context: dict[str, Any]) -> OutgoingMail:

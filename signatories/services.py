@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from coalition.links import absolute_url
 from letters.models import Letter
 
 from . import counts, emails, imports
@@ -344,7 +345,7 @@ def _sign_up_known_address(
         emails.send_already_registered(
             email=email,
             endorsement=endorsement,
-            letter_url=emails.absolute_url(letter.get_absolute_url()),
+            letter_url=absolute_url(letter.get_absolute_url()),
         )
 
 

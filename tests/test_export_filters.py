@@ -24,8 +24,8 @@ from django.db import OperationalError
 from django.test import Client
 
 from letters.models import Letter
+from signatories.exports.staff import SignatoryResource
 from signatories.models import Endorsement, Organization
-from signatories.resources import SignatoryResource
 
 from .factories import EndorsementFactory, LetterFactory, OrganizationFactory
 from .test_moderation import make_moderator
@@ -396,15 +396,15 @@ def test_a_database_error_before_the_first_byte_gives_a_message_not_a_file(
 def test_the_public_csv_cut_by_a_database_error_ends_with_a_line_saying_so(
     client: Client, coalition: Letter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from letters import views
+    from signatories.exports import public
 
-    real = views._open_data_rows
+    real = public._open_data_items
 
     def failing(rows: Iterator[tuple[Any, ...]]) -> Iterator[dict[str, str]]:
         yield next(real(rows))
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(views, "_open_data_rows", failing)
+    monkeypatch.setattr(public, "_open_data_items", failing)
     response = client.get(f"/letters/{coalition.slug}/signatories.csv")
     received = streamed_until_failure(response)
     rows = list(csv.reader(io.StringIO(received.decode("utf-8-sig"))))

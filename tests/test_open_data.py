@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -12,9 +13,9 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.test import Client
 
+from coalition.spreadsheets import neutralize_formula
 from letters.models import Letter
 from signatories.models import Endorsement, Organization
-from signatories.spreadsheets import neutralize_formula
 
 from .factories import EndorsementFactory, LetterFactory
 
@@ -34,7 +35,7 @@ FIELDS = [
 def csv_rows(client: Client, letter: Letter) -> list[dict[str, str]]:
     response = client.get(f"/letters/{letter.slug}/signatories.csv")
     assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     reader = csv.DictReader(io.StringIO(text))
     assert reader.fieldnames == FIELDS
     return list(reader)
@@ -43,7 +44,7 @@ def csv_rows(client: Client, letter: Letter) -> list[dict[str, str]]:
 def json_rows(client: Client, letter: Letter) -> list[dict[str, str]]:
     response = client.get(f"/letters/{letter.slug}/signatories.json")
     assert response.status_code == 200
-    return response.json()["signatories"]
+    return json.loads(b"".join(response.streaming_content))["signatories"]
 
 
 @pytest.fixture
@@ -88,7 +89,9 @@ def test_json_has_the_same_public_fields(
     client: Client, letter: Letter, signatory: Endorsement
 ) -> None:
     response = client.get(f"/letters/{letter.slug}/signatories.json")
-    data = response.json()
+    assert response.streaming
+    assert response["Content-Type"] == "application/json"
+    data = json.loads(b"".join(response.streaming_content))
     assert data["letter"] == {
         "slug": letter.slug,
         "title": letter.title,
@@ -96,6 +99,7 @@ def test_json_has_the_same_public_fields(
     }
     assert data["signatories"] == [EXPECTED]
     assert "generated_at" in data
+    assert data["country"] is None
 
 
 @pytest.mark.parametrize("path", ["signatories.csv", "signatories.json"])
@@ -196,3 +200,32 @@ def test_open_data_costs_the_same_queries_however_many_signatories(
             assert len(csv_rows(client, letter)) in (2, 30)
         with django_assert_num_queries(2):
             assert len(json_rows(client, letter)) in (2, 30)
+
+
+def test_the_csv_reads_arabic_intact_with_or_without_a_bom_aware_reader(
+    client: Client, letter: Letter
+) -> None:
+    EndorsementFactory(
+        letter=letter, approved=True, organization__name="جمعية الإغاثة السورية",
+        organization__country="SY", organization__city="حلب",
+    )  # fmt: skip
+    response = client.get(f"/letters/{letter.slug}/signatories.csv")
+    raw = b"".join(response.streaming_content)
+    # Excel needs the byte order mark to take the file for UTF-8.
+    assert raw.startswith("\ufeff".encode())
+    for encoding in ("utf-8", "utf-8-sig"):
+        rows = list(csv.reader(io.StringIO(raw.decode(encoding))))
+        assert rows[1][0] == "جمعية الإغاثة السورية"
+        assert rows[1][3] == "حلب"
+    assert next(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))[0] == "organisation"
+
+
+def test_no_json_value_starts_with_a_stray_apostrophe(client: Client, letter: Letter) -> None:
+    EndorsementFactory(
+        letter=letter, approved=True, organization__name="=HYPERLINK(1)",
+        organization__city="+33 Lyon", organization__website="",
+    )  # fmt: skip
+    [row] = json_rows(client, letter)
+    assert row["organisation"] == "=HYPERLINK(1)"
+    assert row["city"] == "+33 Lyon"
+    assert not any(value.startswith("'") for value in row.values())

@@ -1,0 +1,122 @@
+"""The one door through which the rest of the site (the letter's pages, the open data, the
+letter admin) reads signatories: the count, the most recent signatories, a page of the list
+grouped by country, the countries in order, and the open-data files. Only what the public may
+see comes out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page
+from django.db.models import Count
+from django_countries.fields import Country
+
+from letters.models import Letter
+
+from .countries import country_name, rank_by_country, sorted_country_codes
+from .counts import (
+    SignatoryCount,
+    listed_signatories_by_country,
+    signatory_count,
+    signatory_count_after_letter_change,
+    signatory_count_for_slug,
+)
+from .exports.public import (
+    PUBLIC_FIELDS,
+    PublicSignatory,
+    listed,
+    open_data_csv,
+    open_data_json,
+    public_signatory,
+)
+from .models import normalize_name
+
+__all__ = [
+    "CountryGroup",
+    "PublicSignatory",
+    "SignatoryCount",
+    "countries_by_name",
+    "listed_per_country",
+    "open_data_csv",
+    "open_data_json",
+    "page_groups",
+    "recent_signatories",
+    "signatory_count",
+    "signatory_count_after_letter_change",
+    "signatory_count_for_slug",
+]
+
+
+@dataclass
+class CountryGroup:
+    country: Country
+    total: int
+    continued: bool = False
+    signatories: list[PublicSignatory] = field(default_factory=list)
+
+
+def countries_by_name(codes: list[str] | set[str] | dict[str, int]) -> list[tuple[str, str]]:
+    """(code, name) in the reader's alphabetical order: "Allemagne" comes first in French."""
+    return [(code, country_name(code)) for code in sorted_country_codes(codes)]
+
+
+def recent_signatories(letter: Letter, limit: int) -> list[PublicSignatory]:
+    # No tie-breaker on purpose: ordering by approval time alone walks the partial index
+    # endorsement_public_idx backwards and stops after `limit` rows.
+    newest_first = listed(letter).order_by("-approved_at")
+    return [public_signatory(row) for row in newest_first.values_list(*PUBLIC_FIELDS)[:limit]]
+
+
+def listed_per_country(letter: Letter, search: str = "") -> dict[str, int]:
+    """How many listed signatories each country has, of those whose name holds `search`
+    (folded: case and accents ignored). Without a search, from the cache of the count."""
+    folded = normalize_name(search)
+    if not folded:
+        return listed_signatories_by_country(letter)
+    rows = (
+        listed(letter)
+        .filter(organization__normalized_name__contains=folded)
+        .values("organization__country")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["organization__country"]: row["n"] for row in rows}
+
+
+def page_groups(
+    letter: Letter, search: str, shown: list[str], per_country: dict[str, int], page: Page
+) -> list[CountryGroup]:
+    """The signatories of one page, grouped by country, in one query: the per-country counts
+    tell which countries the page spans and how many rows of the first one to skip, so the
+    database sorts only those countries' rows instead of every signatory of the letter."""
+    start = page.start_index() - 1
+    end = start + len(page.object_list)
+    window: list[str] = []
+    first_offset = offset = 0
+    for code in shown:
+        size = per_country[code]
+        if offset + size > start and offset < end:
+            if not window:
+                first_offset = offset
+            window.append(code)
+        offset += size
+        if offset >= end:
+            break
+    if not window:
+        return []
+    skip = start - first_offset
+    rows = listed(letter).filter(organization__country__in=window)
+    folded = normalize_name(search)
+    if folded:
+        rows = rows.filter(organization__normalized_name__contains=folded)
+    ordered = rank_by_country(rows, window, "organization__normalized_name", "pk")
+    groups = {
+        code: CountryGroup(
+            country=Country(code=code), total=per_country[code], continued=i == 0 and skip > 0
+        )
+        for i, code in enumerate(window)
+    }
+    for row in ordered.values_list(*PUBLIC_FIELDS)[skip : skip + (end - start)]:
+        signatory = public_signatory(row)
+        groups[signatory.country.code].signatories.append(signatory)
+    return [group for group in groups.values() if group.signatories]
