@@ -48,12 +48,14 @@ from import_export.signals import post_export
 
 from letters.models import Letter
 
-from . import resources, services
+from . import imports, resources
 from .continents import Continent, countries_in
 from .countries import sorted_country_codes
 from .exports import staff
 from .models import Endorsement, EndorsementEvent, Organization, OutgoingMail, User
 from .outbox import outgoing_mail_resend
+from .services import imports as offline_import
+from .services import moderation, organizations
 
 logger = logging.getLogger(__name__)
 
@@ -483,7 +485,7 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
         self._decide(
             request,
             queryset,
-            lambda endorsement: services.endorsement_approve(
+            lambda endorsement: moderation.endorsement_approve(
                 endorsement=endorsement,
                 moderator=request.user,
                 expected_status=seen_status,
@@ -516,7 +518,7 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
         self._decide(
             request,
             queryset,
-            lambda endorsement: services.endorsement_reject(
+            lambda endorsement: moderation.endorsement_reject(
                 endorsement=endorsement,
                 moderator=request.user,
                 reason=reason,
@@ -765,8 +767,8 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
         return super().process_result(result, request)
 
     def add_success_message(self, result: Result, request: HttpRequest) -> None:
-        summary: services.ImportSummary = result.import_summary
-        self.message_user(request, summary.describe(), messages.SUCCESS)
+        summary: offline_import.ImportSummary = result.import_summary
+        self.message_user(request, imports.import_summary_text(summary), messages.SUCCESS)
 
 
 # Organisations ---------------------------------------------------------------------------
@@ -872,9 +874,9 @@ class OrganizationAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Organization, form: Any, change: bool) -> None:
         data = form.cleaned_data
-        services.organization_correct(
+        organizations.organization_correct(
             organization=obj,
-            details=services.OrganizationDetails(
+            details=organizations.OrganizationDetails(
                 name=data["name"],
                 country=data["country"],
                 city=data["city"],

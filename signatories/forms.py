@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Endorsement, Organization
-from .services import EndorsementChoices, OrganizationDetails
+from .services.organizations import OrganizationDetails
+from .services.signing import EndorsementChoices
 
 
 def reject_control_characters(value: str) -> None:

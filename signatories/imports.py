@@ -1,7 +1,8 @@
 """Reading a file of signatures collected offline: its columns, countries given as codes or
 English names, every row checked, and how each row matches what the database already holds.
 
-Nothing here writes; `services.signatories_import` does, for the admin and the command alike.
+Nothing here writes; `services.imports.signatories_import` does, for the admin and the
+command alike.
 """
 
 from __future__ import annotations
@@ -9,19 +10,23 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tablib
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_countries import countries
 from import_export.formats.base_formats import CSV, XLSX
 
 from letters.models import Letter
 
 from .models import Endorsement, Organization, User, normalize_name
+
+if TYPE_CHECKING:
+    from .services.imports import ImportSummary
 
 COLUMNS = ("organization", "country", "city", "website", "email", "type")
 REQUIRED_COLUMNS = ("organization", "country", "email")
@@ -85,6 +90,9 @@ class OfflineSignatory:
     website: str
     email: str
     kind: str
+    # Not columns of the file: what a signature collected otherwise may carry (the demo's).
+    contact_name: str = ""
+    comment: str = ""
 
     @property
     def normalized_name(self) -> str:
@@ -366,3 +374,23 @@ def plan_import(*, letter: Letter, rows: dict[int, OfflineSignatory]) -> dict[in
             skip=False,
         )
     return plan
+
+
+def import_summary_text(summary: ImportSummary) -> str:
+    """What an import did, in a sentence for the moderator (the admin and the command)."""
+    created = ngettext(
+        "%(count)d endorsement imported and approved",
+        "%(count)d endorsements imported and approved",
+        summary.endorsements_created,
+    ) % {"count": summary.endorsements_created}
+    organizations = ngettext(
+        "%(count)d new organisation",
+        "%(count)d new organisations",
+        summary.organizations_created,
+    ) % {"count": summary.organizations_created}
+    skipped = ngettext(
+        "%(count)d row skipped: the organisation had already endorsed the letter.",
+        "%(count)d rows skipped: the organisation had already endorsed the letter.",
+        summary.skipped,
+    ) % {"count": summary.skipped}
+    return f"{created} ({organizations}). {skipped}"

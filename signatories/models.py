@@ -136,6 +136,12 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def derive_fields(self) -> None:
+        """The fields computed from others (the folded name that search and duplicate checks
+        compare, the website's domain): set here, by whoever writes an organisation."""
+        self.normalized_name = normalize_name(self.name)[:200]
+        self.website_domain = domain_of(self.website) if self.website else ""
+
     @property
     def email(self) -> str:
         return self.user.email

@@ -8,12 +8,14 @@ was down, are handed to Celery again by a periodic sweep.
 from __future__ import annotations
 
 import logging
+import random
 import re
 import smtplib
 from datetime import timedelta
 from enum import Enum
 from functools import partial
 
+from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
@@ -57,8 +59,6 @@ def outgoing_mail_queue(*, kind: str, message: EmailMessage) -> OutgoingMail:
 
 
 def _enqueue(mail_id: int) -> None:
-    from .tasks import outgoing_mail_send
-
     try:
         outgoing_mail_send.delay(mail_id)
     except Exception:
@@ -147,3 +147,30 @@ def outgoing_mail_sweep() -> int:
     for mail_id in waiting:
         _enqueue(mail_id)
     return len(waiting)
+
+
+# The task that sends one row, beside the row it sends. Its name is the one it had in
+# signatories.tasks, so that messages already queued under that name still find it.
+
+
+def backoff_seconds(retries: int) -> float:
+    """Exponential backoff with jitter, so that a recovering server is not hit all at once."""
+    base = min(
+        settings.OUTBOX_BACKOFF_BASE_SECONDS * 2**retries, settings.OUTBOX_BACKOFF_MAX_SECONDS
+    )
+    return base * random.uniform(0.75, 1.25)
+
+
+@shared_task(
+    name="signatories.tasks.outgoing_mail_send",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=None,
+)
+def outgoing_mail_send(self: Task, mail_id: int) -> str:
+    delay = backoff_seconds(self.request.retries)
+    result = outgoing_mail_deliver(mail_id=mail_id, retry_in=timedelta(seconds=delay))
+    if result is Delivery.RETRY and not self.request.is_eager:
+        raise self.retry(countdown=delay)
+    return result.value

@@ -5,10 +5,10 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.http import HttpRequest
 
-from . import services
+from .services import signing
 
 
 def on_email_confirmed(
     sender: type, request: HttpRequest | None, email_address: EmailAddress, **kwargs: Any
 ) -> None:
-    services.endorsements_verify(user=email_address.user)
+    signing.endorsements_verify(user=email_address.user)

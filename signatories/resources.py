@@ -13,8 +13,9 @@ from import_export.instance_loaders import BaseInstanceLoader
 
 from letters.models import Letter
 
-from . import imports, services
+from . import imports
 from .models import User
+from .services import imports as offline_import
 
 
 class OfflineSignatoryResource(resources.Resource):
@@ -22,8 +23,8 @@ class OfflineSignatoryResource(resources.Resource):
     country, city, website, email, type.
 
     Rows are checked here and previewed with what would happen to each; nothing is written row
-    by row. On confirmation the whole file goes to `services.signatories_import` at once, which
-    writes it in one transaction. Any invalid row refuses the file."""
+    by row. On confirmation the whole file goes to `services.imports.signatories_import` at
+    once, which writes it in one transaction. Any invalid row refuses the file."""
 
     organization = Field(attribute="signatory__name", column_name="organization")
     country = Field(attribute="signatory__country", column_name="country")
@@ -45,7 +46,7 @@ class OfflineSignatoryResource(resources.Resource):
         self.actor = actor
         self.parsed = imports.ParsedFile()
         self.plan: dict[int, imports.PlannedRow] = {}
-        self.summary: services.ImportSummary | None = None
+        self.summary: offline_import.ImportSummary | None = None
         self._row_number = 0
 
     @classmethod
@@ -98,7 +99,7 @@ class OfflineSignatoryResource(resources.Resource):
         if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
             return
         assert self.letter is not None
-        self.summary = services.signatories_import(
+        self.summary = offline_import.signatories_import(
             letter=self.letter,
             signatories=[self.parsed.rows[n] for n in sorted(self.parsed.rows)],
             actor=self.actor,

@@ -4,7 +4,6 @@ from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,9 +12,9 @@ from django.views.decorators.http import require_http_methods
 
 from letters.models import Letter
 
-from . import services
 from .forms import BotTrapForm, ContactEmailForm, EndorsementForm, OrganizationForm
 from .models import Endorsement, Organization, domain_of
+from .services import organizations, signing
 
 SIGNED_EMAIL_SESSION_KEY = "signed_email"
 
@@ -73,7 +72,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if data is not None and all([form.is_valid() for form in forms]):
         email = email_form.cleaned_data["email"]
         try:
-            services.signatory_sign_up(
+            signing.signatory_sign_up(
                 request=request,
                 letter=letter,
                 email=email,
@@ -82,7 +81,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
                 held_reason=_held_reasons(request, email=email, trap=trap),
                 ip_hash=_ip_hash(request),
             )
-        except services.SigningUnavailable:
+        except signing.SigningUnavailable:
             return _unavailable(request, letter)
         request.session[SIGNED_EMAIL_SESSION_KEY] = email
         return redirect("signatories:sign_done", slug=letter.slug)
@@ -117,20 +116,15 @@ def _sign_signed_in(request: HttpRequest, letter: Letter) -> HttpResponse:
     forms = [f for f in (organization_form, endorsement_form) if f is not None]
     if data is not None and all([form.is_valid() for form in forms]):
         try:
-            with transaction.atomic():
-                if organization is None:
-                    assert organization_form is not None
-                    organization = services.organization_create(
-                        user=request.user, details=organization_form.details()
-                    )
-                endorsement, created = services.endorsement_create(
-                    organization=organization,
-                    letter=letter,
-                    choices=endorsement_form.choices(),
-                    held_reason=_held_reasons(request, email="", trap=None),
-                    ip_hash=_ip_hash(request),
-                )
-        except services.SigningUnavailable:
+            endorsement, created = signing.endorsement_sign(
+                user=request.user,
+                letter=letter,
+                details=organization_form.details() if organization_form is not None else None,
+                choices=endorsement_form.choices(),
+                held_reason=_held_reasons(request, email="", trap=None),
+                ip_hash=_ip_hash(request),
+            )
+        except signing.SigningUnavailable:
             return _unavailable(request, letter)
         if not created:
             return render(
@@ -189,7 +183,9 @@ def organization_edit(request: HttpRequest) -> HttpResponse:
     organization = get_object_or_404(Organization, user=request.user)
     form = OrganizationForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
-        sent_back = services.organization_update(organization=organization, details=form.details())
+        sent_back = organizations.organization_update(
+            organization=organization, details=form.details()
+        )
         if sent_back:
             messages.info(
                 request,
@@ -214,7 +210,7 @@ def organization_edit(request: HttpRequest) -> HttpResponse:
 def endorsement_withdraw(request: HttpRequest, code: str) -> HttpResponse:
     endorsement = _get_endorsement_for_user(request, code)
     if request.method == "POST":
-        if services.endorsement_withdraw(endorsement=endorsement, actor=request.user):
+        if signing.endorsement_withdraw(endorsement=endorsement, actor=request.user):
             messages.success(
                 request,
                 _("Your endorsement of “%(letter)s” is withdrawn.")

@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from letters.models import Letter
-from signatories.models import Endorsement, Organization, User, domain_of, normalize_name
+from signatories.models import Endorsement, Organization, User, domain_of
 
 
 class LetterFactory(factory.django.DjangoModelFactory):
@@ -43,13 +43,18 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     name = factory.Sequence(lambda n: f"Friends of Peace {n}")
-    normalized_name = factory.LazyAttribute(lambda o: normalize_name(o.name))
     country = "FR"
     city = "Lyon"
     website = factory.LazyAttribute(lambda o: f"https://{domain_of(o.user.email)}")
-    website_domain = factory.LazyAttribute(lambda o: domain_of(o.website))
     kind = Organization.Kind.NGO
     contact_name = "Camille Martin"
+
+    @classmethod
+    def _create(cls, model_class: type[Organization], *args: object, **kwargs: object):
+        organization = model_class(*args, **kwargs)
+        organization.derive_fields()
+        organization.save()
+        return organization
 
 
 class EndorsementFactory(factory.django.DjangoModelFactory):

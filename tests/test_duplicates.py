@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from signatories import services
 from signatories.models import normalize_name
+from signatories.services import organizations
 
 from .factories import OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def details(**overrides: str) -> services.OrganizationDetails:
+def details(**overrides: str) -> organizations.OrganizationDetails:
     values = {
         "name": "Syrian Relief Network",
         "country": "TR",
@@ -22,11 +22,13 @@ def details(**overrides: str) -> services.OrganizationDetails:
         "contact_name": "Omar",
     }
     values.update(overrides)
-    return services.OrganizationDetails(**values)
+    return organizations.OrganizationDetails(**values)
 
 
 def create(email: str, **overrides: str):
-    return services.organization_create(user=UserFactory(email=email), details=details(**overrides))
+    return organizations.organization_create(
+        user=UserFactory(email=email), details=details(**overrides)
+    )
 
 
 def test_normalising_folds_case_accents_and_punctuation() -> None:

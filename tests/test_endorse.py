@@ -12,9 +12,9 @@ from django.test import Client
 from django.utils import timezone
 
 from letters.models import Letter
-from signatories import services
 from signatories.counts import signatory_count
 from signatories.models import Endorsement, EndorsementEvent, Organization
+from signatories.services import signing
 
 from .factories import EndorsementFactory, LetterFactory, OrganizationFactory
 
@@ -65,11 +65,11 @@ def test_signing_twice_says_already_signed_and_shows_the_status(
 def test_two_tabs_posting_at_once_make_one_endorsement(
     member: Client, organization: Organization, letter: Letter, on_commit: OnCommit
 ) -> None:
-    choices = services.EndorsementChoices()
-    first, created_first = services.endorsement_create(
+    choices = signing.EndorsementChoices()
+    first, created_first = signing.endorsement_create(
         organization=organization, letter=letter, choices=choices
     )
-    second, created_second = services.endorsement_create(
+    second, created_second = signing.endorsement_create(
         organization=organization, letter=letter, choices=choices
     )
     assert (created_first, created_second) == (True, False)

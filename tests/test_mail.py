@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from signatories import emails, outbox
 from signatories.models import OutgoingMail
-from signatories.tasks import backoff_seconds
+from signatories.outbox import backoff_seconds
 
 from .factories import EndorsementFactory
 

@@ -16,9 +16,10 @@ from django.test import Client
 from django.utils import timezone
 
 from letters.models import Letter
-from signatories import services, tasks
+from signatories import tasks
 from signatories.counts import signatory_count
 from signatories.models import Endorsement, EndorsementEvent, Organization, OutgoingMail, User
+from signatories.services import moderation
 
 from .conftest import skip_or_fail
 from .factories import EndorsementFactory, LetterFactory, OrganizationFactory, UserFactory
@@ -34,7 +35,7 @@ def make_moderator(email: str = "moderator@coalition.example.org") -> User:
     user = User.objects.create_user(email=email, password="a long moderator password 42")
     user.is_staff = True
     user.save()
-    user.groups.add(Group.objects.get(name=services.MODERATORS_GROUP))
+    user.groups.add(Group.objects.get(name=moderation.MODERATORS_GROUP))
     return user
 
 
@@ -290,7 +291,7 @@ def test_bulk_approval_reports_what_someone_else_had_already_decided(
     taken = pending(letter, "Taken Meanwhile")
     unverified = EndorsementFactory(letter=letter, status=Status.UNVERIFIED)
     with on_commit():
-        services.endorsement_approve(endorsement=taken, moderator=make_moderator("b@x.org"))
+        moderation.endorsement_approve(endorsement=taken, moderator=make_moderator("b@x.org"))
         response = moderator_client.post(
             f"{CHANGELIST}?status__exact=all",
             {"action": "approve", "_selected_action": [e.pk for e in [*fresh, taken, unverified]]},
@@ -345,7 +346,9 @@ def test_the_audit_trail_is_shown_on_the_endorsement_and_cannot_be_edited(
 ) -> None:
     endorsement = pending(letter, "Audited Org")
     with on_commit():
-        services.endorsement_reject(endorsement=endorsement, moderator=moderator, reason="Unclear")
+        moderation.endorsement_reject(
+            endorsement=endorsement, moderator=moderator, reason="Unclear"
+        )
     url = f"{CHANGELIST}{endorsement.pk}/change/"
 
     page = moderator_client.get(url).content.decode()
@@ -605,7 +608,7 @@ def test_a_decision_from_a_page_opened_before_another_moderators_decision_change
     page = moderator_client.get(f"{url}change/").content.decode()
     assert 'name="seen_status" value="pending"' in page
     with on_commit():
-        services.endorsement_approve(endorsement=endorsement, moderator=make_moderator("b@x.org"))
+        moderation.endorsement_approve(endorsement=endorsement, moderator=make_moderator("b@x.org"))
     with on_commit():
         moderator_client.post(
             f"{url}reject/", {"apply": "1", "reason": "Too late", "seen_status": "pending"}
@@ -619,7 +622,7 @@ def test_a_decision_from_the_page_can_reverse_what_the_moderator_saw(
     moderator_client: Client, letter: Letter, on_commit: OnCommit
 ) -> None:
     endorsement = pending(letter, "Reconsidered")
-    services.endorsement_approve(endorsement=endorsement, moderator=make_moderator("b@x.org"))
+    moderation.endorsement_approve(endorsement=endorsement, moderator=make_moderator("b@x.org"))
     with on_commit():
         moderator_client.post(
             f"{CHANGELIST}{endorsement.pk}/reject/",

@@ -14,8 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from letters.models import Letter
-from signatories import services
 from signatories.models import Endorsement, EndorsementEvent, Organization, OutgoingMail, User
+from signatories.services import privacy
 
 from .factories import EndorsementFactory, LetterFactory
 from .test_signup import sign_form
@@ -46,7 +46,7 @@ def test_unconfirmed_signups_are_purged_after_the_retention_period(
     )
     OutgoingMail.objects.filter(to="old@example.org").update(created_at=long_ago)
 
-    assert services.unverified_signups_purge() == 1
+    assert privacy.unverified_signups_purge() == 1
 
     assert not User.objects.filter(email="old@example.org").exists()
     assert not Organization.objects.filter(name="Old Unconfirmed").exists()
@@ -63,7 +63,7 @@ def test_a_signup_whose_link_was_sent_again_recently_is_not_purged(
     User.objects.filter(pk=endorsement.organization.user_id).update(
         date_joined=timezone.now() - timedelta(days=15)
     )
-    assert services.unverified_signups_purge() == 0
+    assert privacy.unverified_signups_purge() == 0
     assert Endorsement.objects.filter(pk=endorsement.pk).exists()
 
 
@@ -72,7 +72,7 @@ def test_an_unconfirmed_account_with_a_moderated_record_is_not_purged(settings) 
     User.objects.filter(pk=imported.organization.user_id).update(
         date_joined=timezone.now() - timedelta(days=400)
     )
-    assert services.unverified_signups_purge() == 0
+    assert privacy.unverified_signups_purge() == 0
     assert Endorsement.objects.filter(pk=imported.pk).exists()
 
 
@@ -114,7 +114,7 @@ def test_erasing_keeps_the_public_record_of_a_listed_approved_endorsement(client
 
 def test_erasing_an_organisation_without_a_public_record_erases_its_name_too() -> None:
     endorsement = EndorsementFactory(organization__name="Quiet Friends", listed_publicly=False)
-    services.organization_erase(organization=endorsement.organization)
+    privacy.organization_erase(organization=endorsement.organization)
     organization = Organization.objects.get(pk=endorsement.organization_id)
     assert organization.name == "Erased organisation"
     assert organization.website == ""

@@ -12,8 +12,9 @@ from django.core.cache import cache
 from django.test import Client
 
 from letters.models import Letter
-from signatories import counts, services, tasks
+from signatories import counts, tasks
 from signatories.models import Endorsement, User
+from signatories.services import moderation, organizations, signing
 
 from .factories import EndorsementFactory, LetterFactory, UserFactory
 
@@ -92,7 +93,7 @@ def test_approving_adds_to_the_count_at_once(
     endorsement = EndorsementFactory(letter=letter)
     assert signatories_now(client, letter) == 0
     with on_commit():
-        services.endorsement_approve(endorsement=endorsement, moderator=moderator)
+        moderation.endorsement_approve(endorsement=endorsement, moderator=moderator)
     assert signatories_now(client, letter) == 1
 
 
@@ -102,7 +103,7 @@ def test_rejecting_a_published_endorsement_takes_it_off_the_count(
     endorsement = EndorsementFactory(letter=letter, approved=True)
     assert signatories_now(client, letter) == 1
     with on_commit():
-        services.endorsement_reject(endorsement=endorsement, moderator=moderator, reason="Spam")
+        moderation.endorsement_reject(endorsement=endorsement, moderator=moderator, reason="Spam")
     assert signatories_now(client, letter) == 0
 
 
@@ -113,7 +114,7 @@ def test_withdrawing_takes_the_organisation_off_the_count(
     EndorsementFactory(letter=letter, approved=True, organization__country="FR")
     assert client.get(count_url(letter)).json()["continents"] == 2
     with on_commit():
-        services.endorsement_withdraw(endorsement=endorsement, actor=endorsement.organization.user)
+        signing.endorsement_withdraw(endorsement=endorsement, actor=endorsement.organization.user)
     data = client.get(count_url(letter)).json()
     assert (data["signatories"], data["countries"], data["continents"]) == (1, 1, 1)
 
@@ -221,7 +222,6 @@ def test_putting_a_letter_back_to_draft_or_renaming_it_in_the_admin_updates_coun
 def test_a_moderators_correction_of_the_country_updates_the_count_at_once(
     django_capture_on_commit_callbacks,
 ) -> None:
-    from signatories import services
     from signatories.counts import signatory_count
 
     letter = LetterFactory()
@@ -229,10 +229,10 @@ def test_a_moderators_correction_of_the_country_updates_the_count_at_once(
     moved = EndorsementFactory(letter=letter, approved=True, organization__country="FR")
     assert signatory_count(letter)["countries"] == 1
     org = moved.organization
-    details = services.OrganizationDetails(
+    details = organizations.OrganizationDetails(
         name=org.name, country="BR", city=org.city, website=org.website, kind=org.kind,
         contact_name=org.contact_name,
     )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
-        services.organization_correct(organization=org, details=details)
+        organizations.organization_correct(organization=org, details=details)
     assert (signatory_count(letter)["countries"], signatory_count(letter)["continents"]) == (2, 2)

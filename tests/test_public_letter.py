@@ -14,7 +14,7 @@ from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from letters.models import Letter
-from signatories import services
+from signatories.services import moderation
 
 from .factories import EndorsementFactory, LetterFactory, UserFactory
 
@@ -127,7 +127,7 @@ def test_a_newly_approved_signatory_is_among_the_most_recent_at_once(
     endorsement = EndorsementFactory(letter=letter, organization__name="Second Org")
     moderator = UserFactory(is_staff=True)
     with on_commit():
-        services.endorsement_approve(endorsement=endorsement, moderator=moderator)
+        moderation.endorsement_approve(endorsement=endorsement, moderator=moderator)
     recent = letter_page(client, letter).split('id="recent-heading"')[1]
     assert recent.index("Second Org") < recent.index("First Org")
 

@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 
 from letters import views
 from letters.models import Letter
-from signatories import counts, services, tasks
+from signatories import counts, tasks
+from signatories.services import moderation
 
 from .factories import EndorsementFactory, LetterFactory, UserFactory
 
@@ -226,7 +227,7 @@ def test_a_newly_approved_signatory_is_listed_at_once(
                                      organization__country="FR")  # fmt: skip
     moderator = UserFactory(is_staff=True)
     with on_commit():
-        services.endorsement_approve(endorsement=endorsement, moderator=moderator)
+        moderation.endorsement_approve(endorsement=endorsement, moderator=moderator)
     page = signatories_page(client, letter)
     assert names(page) == ["Amis de la Paix", "Brand New Alliance"]
     assert 'France <span class="meta">(2)' in page

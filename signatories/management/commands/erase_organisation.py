@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from signatories import services
 from signatories.models import Organization
+from signatories.services import privacy
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             answer = input(f"Erase the personal data of “{organization.name}”? Type 'yes': ")
             if answer.strip().lower() != "yes":
                 raise CommandError("Nothing erased.")
-        result = services.organization_erase(organization=organization)
+        result = privacy.organization_erase(organization=organization)
         kept = (
             "its public record on the letter stays (it consented to be listed)"
             if result["kept_public_record"]

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from letters.models import Letter
-from signatories import imports, services
+from signatories import imports
+from signatories.services import imports as offline_import
 
 
 class Command(BaseCommand):
@@ -79,11 +80,11 @@ class Command(BaseCommand):
             return
 
         try:
-            summary = services.signatories_import(
+            summary = offline_import.signatories_import(
                 letter=letter,
                 signatories=[parsed.rows[number] for number in sorted(parsed.rows)],
                 actor=None,
             )
-        except services.ImportRefused as error:
+        except offline_import.ImportRefused as error:
             raise CommandError(_("Nothing was imported: %(error)s") % {"error": error}) from error
-        self.stdout.write(self.style.SUCCESS(summary.describe()))
+        self.stdout.write(self.style.SUCCESS(imports.import_summary_text(summary)))

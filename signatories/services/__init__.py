@@ -1,0 +1,11 @@
+"""Every write about organisations and endorsements, one module per concern. Views, the
+admin, the allauth adapter, commands and tasks call these; none of them changes a status or
+saves an organisation by itself.
+
+- `transitions`: the status machine and the audit trail, which every other module goes through
+- `organizations`: an organisation's details (create, the organisation's change, a correction)
+- `signing`: signing (signed out and signed in), email verification, withdrawal
+- `moderation`: decisions and the moderators' digest
+- `privacy`: purging unconfirmed sign-ups, erasing an organisation on request
+- `imports`: signatures collected offline
+"""

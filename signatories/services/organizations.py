@@ -1,0 +1,147 @@
+"""An organisation's details: as it signs, as it changes them, as a moderator corrects them.
+Each save goes through `_save_details`, which also looks for possible duplicates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from letters.models import Letter
+
+from ..models import Endorsement, Organization, User
+from .transitions import BY_DETAILS_CHANGE, Status, refresh_count_on_commit, transition
+
+
+@dataclass(frozen=True)
+class OrganizationDetails:
+    name: str
+    country: str
+    city: str
+    website: str
+    kind: str
+    contact_name: str
+    description: str = ""
+
+
+def _duplicate_reasons(organization: Organization) -> list[str]:
+    others = Organization.objects.exclude(pk=organization.pk)
+    reasons = []
+    domain = organization.website_domain
+    if domain:
+        same_site = others.filter(website_domain=domain).first()
+        if same_site:
+            reasons.append(
+                _("Same website domain (%(domain)s) as “%(other)s”.")
+                % {"domain": domain, "other": same_site.name}
+            )
+    same_name = others.filter(
+        normalized_name=organization.normalized_name, country=organization.country
+    ).first()
+    if same_name:
+        reasons.append(_("Same name and country as “%(other)s”.") % {"other": same_name.name})
+    email_domain = organization.email_domain
+    if (
+        domain
+        and email_domain
+        and not (
+            email_domain == domain
+            or email_domain.endswith(f".{domain}")
+            or domain.endswith(f".{email_domain}")
+        )
+    ):
+        reasons.append(
+            _("Email domain %(email)s does not match the website %(site)s.")
+            % {"email": email_domain, "site": domain}
+        )
+    return reasons
+
+
+def _save_details(organization: Organization, details: OrganizationDetails) -> None:
+    """Apply the details, derive what is derived, look for duplicates, save."""
+    organization.name = details.name.strip()
+    organization.country = details.country
+    organization.city = details.city.strip()
+    organization.website = details.website.strip()
+    organization.kind = details.kind
+    organization.contact_name = details.contact_name.strip()
+    organization.description = details.description.strip()
+    organization.derive_fields()
+    organization.duplicate_reasons = _duplicate_reasons(organization)
+    organization.possible_duplicate = bool(organization.duplicate_reasons)
+    organization.save()
+
+
+def organization_flag_shared_network(*, organization: Organization, ip_hash: str) -> None:
+    """A hint, not a verdict: NGOs often share an office connection."""
+    if not ip_hash:
+        return
+    since = timezone.now() - timedelta(days=1)
+    others = (
+        Endorsement.objects.filter(ip_hash=ip_hash, signed_at__gte=since)
+        .exclude(organization=organization)
+        .values_list("organization__name", flat=True)
+        .distinct()[:5]
+    )
+    names = list(others)
+    if names:
+        organization.duplicate_reasons = [
+            *organization.duplicate_reasons,
+            _("Signed from the same network as %(names)s in the last day.")
+            % {"names": ", ".join(f"“{name}”" for name in names)},
+        ]
+        organization.possible_duplicate = True
+        organization.save(update_fields=["duplicate_reasons", "possible_duplicate"])
+
+
+def organization_create(*, user: User, details: OrganizationDetails) -> Organization:
+    organization = Organization(user=user)
+    _save_details(organization, details)
+    return organization
+
+
+def organization_update(*, organization: Organization, details: OrganizationDetails) -> int:
+    """Save new details; a new name, country or website sends published endorsements back to
+    review.
+    Returns how many endorsements went back to review."""
+    with transaction.atomic():
+        organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        # What the public sees of a signatory, and what a moderator vouched for: a new
+        # name, country or website (a link on the public list) needs a new look.
+        identity_changed = (
+            organization.name != details.name.strip()
+            or organization.country != details.country
+            or organization.website != details.website.strip()
+        )
+        _save_details(organization, details)
+        if not identity_changed:
+            return 0
+        sent_back = 0
+        for endorsement_id in organization.endorsements.approved().values_list("pk", flat=True):
+            if transition(
+                endorsement_id=endorsement_id,
+                allowed_from={Status.APPROVED},
+                to_status=Status.PENDING,
+                actor=None,
+                label=BY_DETAILS_CHANGE,
+                reason=_("Name or country changed by the organisation."),
+                notify_organization=False,
+            ):
+                sent_back += 1
+        return sent_back
+
+
+def organization_correct(*, organization: Organization, details: OrganizationDetails) -> None:
+    """A moderator corrects an organisation's details (a typo, a missing website). Unlike the
+    organisation's own change, nothing goes back to review: a moderator made it."""
+    with transaction.atomic():
+        organization = Organization.objects.select_for_update().get(pk=organization.pk)
+        _save_details(organization, details)
+        # A corrected country changes the count of countries and the list by country.
+        for letter in Letter.objects.filter(
+            endorsements__organization=organization, endorsements__status=Status.APPROVED
+        ).distinct():
+            refresh_count_on_commit(letter)
