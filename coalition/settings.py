@@ -316,5 +316,3 @@ CELERY_BEAT_SCHEDULE["moderation-digest"] = {
 # Exporting and importing need their own permissions ("Can export/import endorsement").
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
-# The admin index's per-letter counts ({% load moderation %} in templates/admin/index.html).
-TEMPLATES[0]["OPTIONS"]["libraries"] = {"moderation": "signatories.admin"}

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 import unicodedata
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -38,8 +39,13 @@ class OrganizationForm(forms.ModelForm):
             "description": _("Optional. One or two sentences about your work."),
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    # The person moderators may contact; not on record for organisations imported from a file,
+    # which a moderator may still correct.
+    contact_required = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["contact_name"].required = self.contact_required
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 field.validators.append(reject_control_characters)

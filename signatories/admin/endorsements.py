@@ -1,6 +1,6 @@
-"""The moderators' workplace: the endorsement work queue with its decisions and audit trail,
-organisations, the outbox, the export of the signatory list and the import of signatures
-collected offline. Every decision goes through `signatories.services`."""
+"""The moderators' work queue: endorsements with their decisions (approve, reject with a
+reason), audit trail, export of the signatory list and import of signatures collected offline.
+Every decision goes through `signatories.services.moderation`."""
 
 from __future__ import annotations
 
@@ -9,16 +9,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django import forms, template
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm
-from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -28,9 +25,7 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
-from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
-from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -38,70 +33,32 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django_countries import countries
-from django_countries.fields import Country
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX, Format
-from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
+from import_export.forms import ExportForm
 from import_export.results import Result
 from import_export.signals import post_export
 
-from letters.models import Letter
-
-from . import imports, resources
-from .continents import Continent, countries_in
-from .countries import sorted_country_codes
-from .exports import staff
-from .models import Endorsement, EndorsementEvent, Organization, OutgoingMail, User
-from .outbox import outgoing_mail_resend
-from .services import imports as offline_import
-from .services import moderation, organizations
+from .. import imports
+from ..exports import staff
+from ..models import Endorsement, EndorsementEvent
+from ..services import imports as offline_import
+from ..services import moderation
+from .display import duplicate_flag, flag, website_link
+from .filters import (
+    ContinentFilter,
+    CountryFilter,
+    HeldFilter,
+    WorkQueueStatusFilter,
+)
+from .imports import LetterConfirmImportForm, LetterImportForm, OfflineSignatoryResource
 
 logger = logging.getLogger(__name__)
-
 Status = Endorsement.Status
-# Outbox messages whose text a moderator may read. The others (allauth's) carry sign-in codes
-# and confirmation links: reading one would let a moderator sign in as the organisation.
-READABLE_MAIL_KINDS = frozenset(
-    {
-        "endorsement-received",
-        "endorsement-published",
-        "endorsement-rejected",
-        "already-registered",
-        "moderation-digest",
-    }
-)
+
+
 # How many endorsements the reject page names before it says "and N more".
 REJECT_PAGE_PREVIEW = 25
-
-
-def _flag(country: Country) -> SafeString | str:
-    if not country.code:
-        return ""
-    return format_html(
-        '<img src="{}" alt="" width="16" height="11"> {}',
-        static(f"flags/{country.code.lower()}.gif"),
-        country.name,
-    )
-
-
-def _website_link(url: str) -> SafeString | str:
-    if not url.startswith(("http://", "https://")):
-        return url
-    domain = url.split("://", 1)[1].split("/", 1)[0].removeprefix("www.")
-    return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', url, domain)
-
-
-def _duplicate_flag(organization: Organization) -> SafeString | str:
-    if not organization.possible_duplicate:
-        return ""
-    return format_html(
-        '<span title="{}">⚠ {}</span>', " ".join(organization.duplicate_reasons), _("yes")
-    )
-
-
-def _country_choices(codes: set[str]) -> list[tuple[str, str]]:
-    return [(code, str(countries.name(code)) or code) for code in sorted_country_codes(codes)]
 
 
 def _download(stream: Iterator[Any], file_format: Format, filename: str) -> StreamingHttpResponse:
@@ -111,102 +68,6 @@ def _download(stream: Iterator[Any], file_format: Format, filename: str) -> Stre
     response = StreamingHttpResponse(stream, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
-
-
-# Filters ---------------------------------------------------------------------------------
-
-
-def _is_action_on_ticked_rows(request: HttpRequest) -> bool:
-    """An admin action on rows ticked one by one (not "select all N matching the filter")."""
-    return (
-        request.method == "POST"
-        and "action" in request.POST
-        and request.POST.get("select_across") != "1"
-    )
-
-
-class WorkQueueStatusFilter(admin.SimpleListFilter):
-    """The status filter, opening on the work queue: with no choice made, what awaits review.
-    Its parameter is the one Django's own status filter would use, so links stay familiar."""
-
-    title = gettext_lazy("status")
-    parameter_name = "status__exact"
-    ALL = "all"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        return [(self.ALL, _("All")), *Status.choices]
-
-    def value(self) -> str:
-        return super().value() or Status.PENDING
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == self.ALL or _is_action_on_ticked_rows(request):
-            # An action works on the rows the moderator ticked: one that a colleague decided
-            # a moment ago must reach the action, which says so, not vanish from the selection.
-            return queryset
-        return queryset.filter(status=self.value())
-
-    def choices(self, changelist: Any) -> Iterator[dict[str, Any]]:
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == str(lookup),
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-
-class CountryFilter(admin.SimpleListFilter):
-    """Only the countries that appear, by name."""
-
-    title = gettext_lazy("country")
-    parameter_name = "country"
-    country_field = "organization__country"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        codes = model_admin.get_queryset(request).order_by().values_list(self.country_field)
-        return _country_choices({code for (code,) in codes.distinct()})
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value():
-            return queryset.filter(**{self.country_field: self.value()})
-        return queryset
-
-
-class OrganizationCountryFilter(CountryFilter):
-    country_field = "country"
-
-
-class HeldFilter(admin.SimpleListFilter):
-    """Endorsements the abuse checks held for a person to review (rate limit, bot trap)."""
-
-    title = gettext_lazy("held for review")
-    parameter_name = "held"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == "yes":
-            return queryset.exclude(held_reason="")
-        if self.value() == "no":
-            return queryset.filter(held_reason="")
-        return queryset
-
-
-class ContinentFilter(admin.SimpleListFilter):
-    title = gettext_lazy("continent")
-    parameter_name = "continent"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        return list(Continent.choices)
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() in Continent.values:
-            return queryset.filter(organization__country__in=countries_in(self.value()))
-        return queryset
-
-
-# Forms -----------------------------------------------------------------------------------
 
 
 def _seen_status(request: HttpRequest) -> str | None:
@@ -225,22 +86,6 @@ class RejectForm(forms.Form):
             "Sent to the organisation in the rejection mail, and kept in the audit trail."
         ),
     )
-
-
-class LetterImportForm(ImportForm):
-    letter = forms.ModelChoiceField(
-        queryset=Letter.objects.order_by("-created_at"),
-        label=gettext_lazy("Letter"),
-        help_text=gettext_lazy("The letter these organisations signed."),
-    )
-    field_order = ["resource", "letter", "import_file", "format"]
-
-
-class LetterConfirmImportForm(ConfirmImportForm):
-    letter = forms.ModelChoiceField(queryset=Letter.objects.all(), widget=forms.HiddenInput())
-
-
-# Endorsements ----------------------------------------------------------------------------
 
 
 class EndorsementEventInline(admin.TabularInline):
@@ -379,7 +224,7 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("country"), ordering="organization__country")
     def country(self, obj: Endorsement) -> SafeString | str:
-        return _flag(obj.organization.country)
+        return flag(obj.organization.country)
 
     @admin.display(description=gettext_lazy("type"), ordering="organization__kind")
     def kind(self, obj: Endorsement) -> str:
@@ -387,7 +232,7 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("website"))
     def website(self, obj: Endorsement) -> SafeString | str:
-        return _website_link(obj.organization.website)
+        return website_link(obj.organization.website)
 
     @admin.display(description=gettext_lazy("email domain"))
     def email_domain(self, obj: Endorsement) -> str:
@@ -401,7 +246,7 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
         description=gettext_lazy("possible duplicate"), ordering="organization__possible_duplicate"
     )
     def duplicate(self, obj: Endorsement) -> SafeString | str:
-        return _duplicate_flag(obj.organization)
+        return duplicate_flag(obj.organization)
 
     @admin.display(description=gettext_lazy("possible duplicate"))
     def duplicate_detail(self, obj: Endorsement) -> str:
@@ -689,7 +534,7 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
         export_form: forms.Form | None = None,
     ) -> HttpResponseBase:
         # Replaces import-export's, which builds the whole file in memory before answering:
-        # this one writes row by row (see signatories.resources).
+        # this one writes row by row (see signatories.exports).
         if not self.has_export_permission(request):
             raise PermissionDenied
         resource = self.choose_export_resource_class(export_form, request)()
@@ -741,7 +586,7 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
     # Import ----------------------------------------------------------------------------
 
     def get_import_resource_classes(self, request: HttpRequest) -> list[type]:
-        return [resources.OfflineSignatoryResource]
+        return [OfflineSignatoryResource]
 
     def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
         form = kwargs.get("form")
@@ -769,271 +614,3 @@ class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
     def add_success_message(self, result: Result, request: HttpRequest) -> None:
         summary: offline_import.ImportSummary = result.import_summary
         self.message_user(request, imports.import_summary_text(summary), messages.SUCCESS)
-
-
-# Organisations ---------------------------------------------------------------------------
-
-
-class OrganizationForm(forms.ModelForm):
-    website = forms.URLField(
-        label=gettext_lazy("website"), required=False, max_length=300, assume_scheme="https"
-    )
-
-    class Meta:
-        model = Organization
-        fields = ("name", "country", "city", "website", "kind", "contact_name", "description")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Imported organisations have no contact person on record.
-        self.fields["contact_name"].required = False
-
-
-class OrganizationEndorsementInline(admin.TabularInline):
-    model = Endorsement
-    fields = ("letter", "status", "signed_at", "approved_at", "imported")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    form = OrganizationForm
-    list_display = (
-        "name",
-        "country_flag",
-        "kind",
-        "email",
-        "website_link",
-        "duplicate",
-        "created_at",
-    )
-    list_filter = (
-        OrganizationCountryFilter,
-        "kind",
-        "possible_duplicate",
-        ("created_at", admin.DateFieldListFilter),
-    )
-    search_fields = ("name", "user__email", "website")
-    search_help_text = gettext_lazy("Name, email address or website.")
-    list_select_related = ("user",)
-    list_per_page = 100
-    ordering = ("normalized_name", "pk")
-    fieldsets = (
-        (None, {"fields": ("name", "country", "city", "website", "kind", "description")}),
-        (gettext_lazy("Contact (never public)"), {"fields": ("contact_name", "email")}),
-        (gettext_lazy("Duplicate check"), {"fields": ("possible_duplicate", "duplicate_detail")}),
-        (None, {"fields": ("created_at", "updated_at")}),
-    )
-    readonly_fields = (
-        "email",
-        "possible_duplicate",
-        "duplicate_detail",
-        "created_at",
-        "updated_at",
-    )
-    inlines = (OrganizationEndorsementInline,)
-
-    @admin.display(description=gettext_lazy("country"), ordering="country")
-    def country_flag(self, obj: Organization) -> SafeString | str:
-        return _flag(obj.country)
-
-    @admin.display(description=gettext_lazy("email address"), ordering="user__email")
-    def email(self, obj: Organization) -> str:
-        return obj.email
-
-    @admin.display(description=gettext_lazy("website"))
-    def website_link(self, obj: Organization) -> SafeString | str:
-        return _website_link(obj.website)
-
-    @admin.display(description=gettext_lazy("possible duplicate"), ordering="possible_duplicate")
-    def duplicate(self, obj: Organization) -> SafeString | str:
-        return _duplicate_flag(obj)
-
-    @admin.display(description=gettext_lazy("why it may be a duplicate"))
-    def duplicate_detail(self, obj: Organization) -> str:
-        return " ".join(obj.duplicate_reasons) or "-"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Organisations register by signing, or arrive through the import.
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def save_model(self, request: HttpRequest, obj: Organization, form: Any, change: bool) -> None:
-        data = form.cleaned_data
-        organizations.organization_correct(
-            organization=obj,
-            details=organizations.OrganizationDetails(
-                name=data["name"],
-                country=data["country"],
-                city=data["city"],
-                website=data["website"],
-                kind=data["kind"],
-                contact_name=data["contact_name"],
-                description=data["description"],
-            ),
-        )
-
-
-# The outbox ------------------------------------------------------------------------------
-
-
-@admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "kind", "to", "subject", "status", "attempts", "sent_at", "error")
-    list_filter = ("status", "kind", ("created_at", admin.DateFieldListFilter))
-    search_fields = ("to", "subject")
-    list_per_page = 100
-    actions = ("resend",)
-    fields = (
-        "kind",
-        "to",
-        "from_email",
-        "subject",
-        "status",
-        "attempts",
-        "last_error",
-        "created_at",
-        "claimed_at",
-        "next_attempt_at",
-        "sent_at",
-        "body",
-    )
-    readonly_fields = fields
-
-    @admin.display(description=gettext_lazy("last error"))
-    def error(self, obj: OutgoingMail) -> str:
-        return obj.last_error[:80]
-
-    @admin.display(description=gettext_lazy("message"))
-    def body(self, obj: OutgoingMail) -> str:
-        if obj.kind not in READABLE_MAIL_KINDS:
-            return _("Withheld: this message carries a sign-in code or a confirmation link.")
-        return linebreaksbr(obj.body_text, autoescape=True)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A mail is a record; "change" only allows the Resend action.
-        if obj is not None:
-            return False
-        return super().has_change_permission(request)
-
-    @admin.action(description=gettext_lazy("Resend selected failed mail"), permissions=["change"])
-    def resend(self, request: HttpRequest, queryset: QuerySet[OutgoingMail]) -> None:
-        selected = list(queryset.values_list("pk", flat=True))
-        resent = sum(outgoing_mail_resend(mail_id=mail_id) for mail_id in selected)
-        self.message_user(
-            request,
-            ngettext("%(count)d mail queued again.", "%(count)d mails queued again.", resent)
-            % {"count": resent},
-            messages.SUCCESS if resent else messages.INFO,
-        )
-        if len(selected) > resent:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d mail was left alone: only failed mail can be resent.",
-                    "%(count)d mails were left alone: only failed mail can be resent.",
-                    len(selected) - resent,
-                )
-                % {"count": len(selected) - resent},
-                messages.WARNING,
-            )
-
-
-# Accounts (for administrators: who is staff, who is in the Moderators group) -------------
-
-
-class UserCreationForm(AdminUserCreationForm):
-    class Meta:
-        model = User
-        fields = ("email",)
-
-
-class UserChangeForm(DjangoUserChangeForm):
-    class Meta:
-        model = User
-        fields = "__all__"
-
-
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    form = UserChangeForm
-    add_form = UserCreationForm
-    list_display = ("email", "is_staff", "is_superuser", "is_active", "last_login", "date_joined")
-    list_filter = ("is_staff", "is_superuser", "is_active", "groups")
-    search_fields = ("email", "first_name", "last_name")
-    ordering = ("email",)
-    fieldsets = (
-        (None, {"fields": ("email", "password")}),
-        (gettext_lazy("Name"), {"fields": ("first_name", "last_name")}),
-        (
-            gettext_lazy("Permissions"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
-        ),
-        (gettext_lazy("Dates"), {"fields": ("last_login", "date_joined")}),
-    )
-    add_fieldsets = (
-        (
-            None,
-            {
-                "classes": ("wide",),
-                "fields": ("email", "usable_password", "password1", "password2"),
-            },
-        ),
-    )
-
-
-# The admin index: endorsements per status for each open letter ---------------------------
-# Registered as the "moderation" template library (settings.TEMPLATES libraries) and used by
-# templates/admin/index.html.
-
-register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def letter_moderation_counts(context: dict[str, Any]) -> dict[str, Any]:
-    user = context["request"].user
-    if not user.has_perm("signatories.view_endorsement"):
-        return {}
-    letters = list(Letter.objects.filter(status=Letter.Status.OPEN).order_by("-created_at"))
-    counts = {
-        (row["letter"], row["status"]): row["n"]
-        for row in Endorsement.objects.filter(letter__in=letters)
-        .values("letter", "status")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
-    changelist = reverse("admin:signatories_endorsement_changelist")
-    rows = [
-        {
-            "letter": letter,
-            "cells": [
-                {
-                    "count": counts.get((letter.pk, status), 0),
-                    "url": f"{changelist}?letter__id__exact={letter.pk}&status__exact={status}",
-                }
-                for status in Status.values
-            ],
-        }
-        for letter in letters
-    ]
-    return {"statuses": Status.labels, "rows": rows}

@@ -1,21 +1,37 @@
-"""The import of signatures collected offline (django-import-export's preview, then confirm)."""
+"""The import of signatures collected offline: the admin's forms (the letter they are for) and
+import-export's resource, which previews each row and hands the whole file to the service."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.fields import Field
+from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.instance_loaders import BaseInstanceLoader
 
 from letters.models import Letter
 
-from . import imports
-from .models import User
-from .services import imports as offline_import
+from .. import imports
+from ..models import User
+from ..services import imports as offline_import
+
+
+class LetterImportForm(ImportForm):
+    letter = forms.ModelChoiceField(
+        queryset=Letter.objects.order_by("-created_at"),
+        label=gettext_lazy("Letter"),
+        help_text=gettext_lazy("The letter these organisations signed."),
+    )
+    field_order = ["resource", "letter", "import_file", "format"]
+
+
+class LetterConfirmImportForm(ConfirmImportForm):
+    letter = forms.ModelChoiceField(queryset=Letter.objects.all(), widget=forms.HiddenInput())
 
 
 class OfflineSignatoryResource(resources.Resource):

@@ -1,0 +1,97 @@
+"""The outbox: every mail sent or waiting, its errors, and the resend of failed mail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import (
+    HttpRequest,
+)
+from django.template.defaultfilters import linebreaksbr
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from ..models import OutgoingMail
+from ..outbox import outgoing_mail_resend
+
+# Outbox messages whose text a moderator may read. The others (allauth's) carry sign-in codes
+# and confirmation links: reading one would let a moderator sign in as the organisation.
+READABLE_MAIL_KINDS = frozenset(
+    {
+        "endorsement-received",
+        "endorsement-published",
+        "endorsement-rejected",
+        "already-registered",
+        "moderation-digest",
+    }
+)
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "to", "subject", "status", "attempts", "sent_at", "error")
+    list_filter = ("status", "kind", ("created_at", admin.DateFieldListFilter))
+    search_fields = ("to", "subject")
+    list_per_page = 100
+    actions = ("resend",)
+    fields = (
+        "kind",
+        "to",
+        "from_email",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "claimed_at",
+        "next_attempt_at",
+        "sent_at",
+        "body",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("last error"))
+    def error(self, obj: OutgoingMail) -> str:
+        return obj.last_error[:80]
+
+    @admin.display(description=gettext_lazy("message"))
+    def body(self, obj: OutgoingMail) -> str:
+        if obj.kind not in READABLE_MAIL_KINDS:
+            return _("Withheld: this message carries a sign-in code or a confirmation link.")
+        return linebreaksbr(obj.body_text, autoescape=True)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A mail is a record; "change" only allows the Resend action.
+        if obj is not None:
+            return False
+        return super().has_change_permission(request)
+
+    @admin.action(description=gettext_lazy("Resend selected failed mail"), permissions=["change"])
+    def resend(self, request: HttpRequest, queryset: QuerySet[OutgoingMail]) -> None:
+        selected = list(queryset.values_list("pk", flat=True))
+        resent = sum(outgoing_mail_resend(mail_id=mail_id) for mail_id in selected)
+        self.message_user(
+            request,
+            ngettext("%(count)d mail queued again.", "%(count)d mails queued again.", resent)
+            % {"count": resent},
+            messages.SUCCESS if resent else messages.INFO,
+        )
+        if len(selected) > resent:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d mail was left alone: only failed mail can be resent.",
+                    "%(count)d mails were left alone: only failed mail can be resent.",
+                    len(selected) - resent,
+                )
+                % {"count": len(selected) - resent},
+                messages.WARNING,
+            )
