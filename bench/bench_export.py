@@ -19,7 +19,9 @@ import subprocess
 import sys
 import time
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,6 +147,7 @@ def fill(rows: int, refill: bool) -> None:
 
 def measure(path: str, trace: bool) -> dict[str, float]:
     """One export path, its output thrown away as it comes; returns seconds, bytes, peaks."""
+    from django.http import StreamingHttpResponse
     from django.test import Client
 
     from letters.models import Letter
@@ -167,7 +170,7 @@ def measure(path: str, trace: bool) -> dict[str, float]:
         file_format = {"admin-csv": "0", "admin-xlsx": "1", "admin-json": "2"}[path]
         response = client.post(export_url, {"format": file_format, "resource": "0"})
         assert response.status_code == 200, response.status_code
-        for chunk in response.streaming_content:
+        for chunk in cast(Iterator[bytes], cast(StreamingHttpResponse, response).streaming_content):
             size += len(chunk)
         response.close()
     elif path == "workbook-by-country":
@@ -177,7 +180,7 @@ def measure(path: str, trace: bool) -> dict[str, float]:
         # The open data, as anyone downloads it (approved and listed rows only).
         response = client.get(f"/letters/{letter.slug}/signatories.{path[len('public-') :]}")
         assert response.status_code == 200, response.status_code
-        for chunk in response.streaming_content:
+        for chunk in cast(Iterator[bytes], cast(StreamingHttpResponse, response).streaming_content):
             size += len(chunk)
         response.close()
     else:

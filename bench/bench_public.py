@@ -24,6 +24,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,6 +146,7 @@ def measure_in_process(paths: dict[str, str], repeat: int = 50) -> dict[str, tup
     median time Django takes to answer it (test client, same database and cache, no network,
     one request at a time)."""
     from django.db import connection
+    from django.http import StreamingHttpResponse
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -153,7 +155,7 @@ def measure_in_process(paths: dict[str, str], repeat: int = 50) -> dict[str, tup
     def fetch(path: str) -> None:
         response = client.get(path)
         if response.streaming:
-            b"".join(response.streaming_content)
+            cast(StreamingHttpResponse, response).getvalue()
 
     result = {}
     for label, path in paths.items():

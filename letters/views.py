@@ -167,7 +167,7 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
             "total": total,
             "page": page,
             "page_links": [
-                (number, "" if number == paginator.ELLIPSIS else link(number))
+                (number, "" if number == paginator.ELLIPSIS else link(int(number)))
                 for number in paginator.get_elided_page_range(
                     page.number, on_each_side=2, on_ends=1
                 )
@@ -210,7 +210,7 @@ def count_fragment(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @xframe_options_exempt
-@csp_replace({"frame-ancestors": ["*"]})
+@csp_replace({"frame-ancestors": ["*"]})  # type: ignore[arg-type]
 @require_safe
 def embed(request: HttpRequest, slug: str) -> HttpResponse:
     """The one page partner sites may frame."""

@@ -78,7 +78,7 @@ class EndorsementForm(forms.ModelForm):
             "wants_updates": _("Optional. We will not share your address."),
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["comment"].validators.append(reject_control_characters)
 
@@ -115,7 +115,7 @@ class BotTrapForm(forms.Form):
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             signer = signing.TimestampSigner(salt=self.SIGNER_SALT)

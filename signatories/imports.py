@@ -173,12 +173,12 @@ def country_code(value: str) -> str | None:
     if not text:
         return None
     if text.isalpha() and len(text) in (2, 3):
-        code = countries.alpha2(text.upper())
-        if code:
-            return code
-    code = _countries_by_name().get(normalize_name(text))
-    if code:
-        return code
+        by_code = countries.alpha2(text.upper())
+        if by_code:
+            return by_code
+    by_name = _countries_by_name().get(normalize_name(text))
+    if by_name:
+        return by_name
     # django-countries also knows official names ("Viet Nam", "Russian Federation").
     with translation.override("en"):
         return countries.by_name(text) or None

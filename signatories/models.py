@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -73,13 +74,13 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """An account: an organisation's contact address, or a staff member. Email is the login."""
 
-    username = None  # type: ignore[assignment]
+    username = None  # type: ignore[assignment,misc]
     email = models.EmailField(_("email address"), max_length=254, unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     class Meta:
         verbose_name = _("account")

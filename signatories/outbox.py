@@ -43,14 +43,14 @@ def outgoing_mail_queue(*, kind: str, message: EmailMessage) -> OutgoingMail:
     """Write the mail to the outbox; Celery is asked to send it once the transaction commits."""
     html = ""
     if isinstance(message, EmailMultiAlternatives):
-        html = next((body for body, mime in message.alternatives if mime == "text/html"), "")
+        html = str(next((body for body, mime in message.alternatives if mime == "text/html"), ""))
     elif message.content_subtype == "html":
         html = str(message.body)
     mail = OutgoingMail.objects.create(
         kind=kind,
         to=message.to[0],
         from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
-        subject=message.subject,
+        subject=str(message.subject),
         body_text=str(message.body),
         body_html=str(html),
     )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
 from django.contrib import messages
@@ -13,13 +15,19 @@ from django.views.decorators.http import require_http_methods
 from letters.models import Letter
 
 from .forms import BotTrapForm, ContactEmailForm, EndorsementForm, OrganizationForm
-from .models import Endorsement, Organization, domain_of
+from .models import Endorsement, Organization, User, domain_of
 from .services import organizations, signing
 
 SIGNED_EMAIL_SESSION_KEY = "signed_email"
 
 
-def _get_endorsement_for_user(request: HttpRequest, code: str) -> Endorsement:
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request past @login_required (or an is_authenticated check): its user is an account."""
+
+    user: User
+
+
+def _get_endorsement_for_user(request: AuthenticatedHttpRequest, code: str) -> Endorsement:
     """The signed-in organisation's endorsement, or 404 for anyone else's."""
     return get_object_or_404(
         Endorsement.objects.select_related("letter", "organization"),
@@ -61,7 +69,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if not letter.is_accepting_signatures:
         return _unavailable(request, letter)
     if request.user.is_authenticated:
-        return _sign_signed_in(request, letter)
+        return _sign_signed_in(cast(AuthenticatedHttpRequest, request), letter)
 
     data = request.POST if request.method == "POST" else None
     organization_form = OrganizationForm(data)
@@ -99,7 +107,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _sign_signed_in(request: HttpRequest, letter: Letter) -> HttpResponse:
+def _sign_signed_in(request: AuthenticatedHttpRequest, letter: Letter) -> HttpResponse:
     organization = Organization.objects.filter(user=request.user).first()
     existing = (
         Endorsement.objects.filter(organization=organization, letter=letter).first()
@@ -162,7 +170,7 @@ def email_confirmed(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     organization = Organization.objects.filter(user=request.user).first()
     endorsements = (
         organization.endorsements.select_related("letter").order_by("-signed_at")
@@ -179,7 +187,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("contact_name")
 @login_required
 @require_http_methods(["GET", "POST"])
-def organization_edit(request: HttpRequest) -> HttpResponse:
+def organization_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     organization = get_object_or_404(Organization, user=request.user)
     form = OrganizationForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
@@ -207,7 +215,7 @@ def organization_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def endorsement_withdraw(request: HttpRequest, code: str) -> HttpResponse:
+def endorsement_withdraw(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     endorsement = _get_endorsement_for_user(request, code)
     if request.method == "POST":
         if signing.endorsement_withdraw(endorsement=endorsement, actor=request.user):

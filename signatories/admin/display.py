@@ -11,7 +11,9 @@ from django_countries.fields import Country
 from ..models import Organization
 
 
-def flag(country: Country) -> SafeString | str:
+def flag(code: str) -> SafeString | str:
+    """The country's flag and name; `code` is what a CountryField holds (a Country)."""
+    country = Country(code=str(code))
     if not country.code:
         return ""
     return format_html(

@@ -55,7 +55,7 @@ class WorkQueueStatusFilter(admin.SimpleListFilter):
             return queryset
         return queryset.filter(status=self.value())
 
-    def choices(self, changelist: Any) -> Iterator[dict[str, Any]]:
+    def choices(self, changelist: Any) -> Iterator[dict[str, Any]]:  # type: ignore[override]
         for lookup, title in self.lookup_choices:
             yield {
                 "selected": self.value() == str(lookup),
@@ -110,6 +110,7 @@ class ContinentFilter(admin.SimpleListFilter):
         return list(Continent.choices)
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() in Continent.values:
-            return queryset.filter(organization__country__in=countries_in(self.value()))
+        continent = self.value()
+        if continent and continent in Continent.values:
+            return queryset.filter(organization__country__in=countries_in(continent))
         return queryset

@@ -40,7 +40,7 @@ def _chunks(writer: Any, headers: Sequence[str], rows: Iterable[Sequence[Any]]) 
     yield BOM + writer.writerow(headers)
     batch: list[str] = []
     for row in rows:
-        batch.append(writer.writerow([_cell(value) for value in row]))
+        batch.append(writer.writerow(map(_cell, row)))
         if len(batch) >= ROWS_PER_CHUNK:
             yield "".join(batch)
             batch = []

@@ -144,7 +144,7 @@ def _workbook(sheets: Iterable[Sheet]) -> Iterator[bytes]:
     pipe = _Pipe()
     titles: list[str] = []
     # An unseekable output makes zipfile stream each part, sizes after the data.
-    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:  # type: ignore[call-overload]
         for title, headers, rows in sheets:
             titles.append(title)
             with archive.open(f"xl/worksheets/sheet{len(titles)}.xml", "w") as sheet:
