@@ -58,6 +58,21 @@ def _tasks_run_in_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> list[str]:
+    """Returns the project's own PASSWORD_HASHERS, for `production_password_hashers`."""
+    production = list(settings.PASSWORD_HASHERS)
+    # Speed only (PBKDF2 costs ~0.5 s a user); no test judges this hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return production
+
+
+@pytest.fixture
+def production_password_hashers(settings, _fast_password_hashing: list[str]) -> None:
+    """For a test about the stored hash itself: the hashers production uses, not the fast one."""
+    settings.PASSWORD_HASHERS = _fast_password_hashing
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
     # A test that stops Redis on purpose cleans up after itself.
     with contextlib.suppress(Exception):

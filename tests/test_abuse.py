@@ -14,7 +14,7 @@ from letters.models import Letter
 from signatories.models import Endorsement, Organization, OutgoingMail
 
 from .factories import LetterFactory, OrganizationFactory
-from .test_signup import confirmation_link, form_shown_seconds_ago, sign_form
+from .helpers import confirmation_link, form_shown_seconds_ago, sign_form
 
 pytestmark = pytest.mark.django_db
 

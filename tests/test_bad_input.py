@@ -9,7 +9,7 @@ from django.test import Client
 from signatories.models import Endorsement, Organization, User
 
 from .factories import LetterFactory, OrganizationFactory
-from .test_signup import sign_form
+from .helpers import sign_form
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from signatories.models import Endorsement, Organization, User
 
 from .conftest import skip_or_fail
 from .factories import OrganizationFactory
-from .test_signup import sign_form
+from .helpers import sign_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REQUESTS = 12

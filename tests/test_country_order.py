@@ -16,7 +16,7 @@ from django.test import Client
 from letters.models import Letter
 
 from .factories import EndorsementFactory
-from .test_moderation import make_moderator
+from .helpers import make_moderator
 
 pytestmark = pytest.mark.django_db
 

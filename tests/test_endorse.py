@@ -17,6 +17,7 @@ from signatories.models import Endorsement, EndorsementEvent, Organization
 from signatories.services import signing
 
 from .factories import EndorsementFactory, LetterFactory, OrganizationFactory
+from .helpers import sign_form
 
 pytestmark = pytest.mark.django_db
 
@@ -90,8 +91,6 @@ def test_a_letter_that_is_not_open_refuses_signatures_with_a_clear_message(
     client: Client, letter_kwargs: dict, message: str
 ) -> None:
     letter = LetterFactory(**letter_kwargs)
-    from .test_signup import sign_form
-
     response = client.post(f"/letters/{letter.slug}/sign/", sign_form())
     assert response.status_code == 409
     assert message in response.content.decode()
@@ -203,8 +202,6 @@ def test_changing_name_or_country_sends_a_published_endorsement_back_for_review(
 def test_a_signed_out_visitor_using_a_registered_address_gets_the_same_answer_and_the_owner_a_mail(
     client: Client, organization: Organization, letter: Letter, on_commit: OnCommit, mailoutbox
 ) -> None:
-    from .test_signup import sign_form
-
     new = Client().post(f"/letters/{letter.slug}/sign/", sign_form(email="new@example.org"))
     mailoutbox.clear()
     with on_commit():

@@ -17,7 +17,7 @@ from letters.models import Letter
 from signatories.models import Endorsement, User
 
 from .factories import EndorsementFactory, OrganizationFactory
-from .test_moderation import make_moderator
+from .helpers import make_moderator
 
 pytestmark = pytest.mark.django_db
 

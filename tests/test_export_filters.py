@@ -28,7 +28,7 @@ from signatories.exports.staff import SignatoryResource
 from signatories.models import Endorsement, Organization
 
 from .factories import EndorsementFactory, LetterFactory, OrganizationFactory
-from .test_moderation import make_moderator
+from .helpers import make_moderator
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from signatories.models import Endorsement, OutgoingMail
 
 from .conftest import Inbox, PrivateRedis, free_port
 from .factories import EndorsementFactory
-from .test_signup import sign_form
+from .helpers import sign_form
 
 ROOT = Path(__file__).resolve().parent.parent
 

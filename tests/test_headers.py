@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from .factories import EndorsementFactory
+from .helpers import sign_form
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +54,6 @@ def test_every_page_sets_referrer_permissions_and_framing_policies(
 
 
 def test_cookies_are_httponly_and_secure_under_https(client: Client, settings) -> None:
-    from .test_signup import sign_form
-
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
     slug = EndorsementFactory().letter.slug
     form = client.get(f"/letters/{slug}/sign/")

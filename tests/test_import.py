@@ -21,7 +21,7 @@ from signatories.counts import signatory_count
 from signatories.models import Endorsement, EndorsementEvent, Organization, OutgoingMail, User
 
 from .factories import EndorsementFactory, OrganizationFactory
-from .test_moderation import make_moderator
+from .helpers import make_moderator
 
 pytestmark = pytest.mark.django_db
 

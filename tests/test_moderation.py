@@ -23,20 +23,13 @@ from signatories.services import moderation
 
 from .conftest import skip_or_fail
 from .factories import EndorsementFactory, LetterFactory, OrganizationFactory, UserFactory
+from .helpers import make_moderator
 
 pytestmark = pytest.mark.django_db
 
 OnCommit = Callable[[], AbstractContextManager[list]]
 CHANGELIST = "/admin/signatories/endorsement/"
 Status = Endorsement.Status
-
-
-def make_moderator(email: str = "moderator@coalition.example.org") -> User:
-    user = User.objects.create_user(email=email, password="a long moderator password 42")
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name=moderation.MODERATORS_GROUP))
-    return user
 
 
 @pytest.fixture

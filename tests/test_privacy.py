@@ -18,7 +18,7 @@ from signatories.models import Endorsement, EndorsementEvent, Organization, Outg
 from signatories.services import privacy
 
 from .factories import EndorsementFactory, LetterFactory
-from .test_signup import sign_form
+from .helpers import sign_form
 
 pytestmark = pytest.mark.django_db
 

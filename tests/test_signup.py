@@ -4,53 +4,21 @@ moves on; nothing about it needs a password."""
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 import pytest
-from django.core import mail, signing
 from django.test import Client
 
 from letters.models import Letter
-from signatories.forms import BotTrapForm
 from signatories.models import Endorsement, EndorsementEvent, Organization, OutgoingMail, User
 
 from .factories import LetterFactory
+from .helpers import confirmation_link, sign_form
 
 pytestmark = pytest.mark.django_db
 
 OnCommit = Callable[[], AbstractContextManager[list]]
-
-
-def form_shown_seconds_ago(seconds: int = 60) -> str:
-    signer = signing.TimestampSigner(salt=BotTrapForm.SIGNER_SALT)
-    return signer.sign(str(int(time.time()) - seconds))
-
-
-def sign_form(**overrides: str) -> dict[str, str]:
-    """What a person fills in, a minute after the form was shown."""
-    data = {
-        "started": form_shown_seconds_ago(60),
-        "name": "Friends & Allies of Aleppo",
-        "country": "LB",
-        "city": "Beirut",
-        "website": "https://friends-allies.example.org",
-        "kind": "ngo",
-        "contact_name": "Rania Haddad",
-        "description": "",
-        "email": "rania@friends-allies.example.org",
-        "comment": "We stand with the people of Aleppo.",
-        "listed_publicly": "on",
-    }
-    data.update(overrides)
-    return data
-
-
-def confirmation_link(message: mail.EmailMessage) -> str:
-    match = re.search(r"http://testserver(/accounts/confirm-email/[^/\s]+/)", message.body)
-    assert match, message.body
-    return match.group(1)
 
 
 def test_signing_records_account_organisation_and_unverified_endorsement(
@@ -84,7 +52,7 @@ def test_the_page_after_signing_says_check_your_inbox_with_the_address(
 
 
 def test_signing_creates_no_password_hash(
-    client: Client, letter: Letter, on_commit: OnCommit
+    client: Client, letter: Letter, on_commit: OnCommit, production_password_hashers: None
 ) -> None:
     with on_commit():
         client.post(f"/letters/{letter.slug}/sign/", sign_form())

@@ -14,7 +14,7 @@ from signatories import outbox
 from signatories.models import Endorsement, OutgoingMail
 
 from .conftest import Inbox, free_port
-from .test_signup import sign_form
+from .helpers import sign_form
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

@@ -1,0 +1,51 @@
+"""Plain helpers shared by several test modules (test modules never import from each other)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from django.contrib.auth.models import Group
+from django.core import mail, signing
+
+from signatories.forms import BotTrapForm
+from signatories.models import User
+from signatories.services import moderation
+
+
+def form_shown_seconds_ago(seconds: int = 60) -> str:
+    signer = signing.TimestampSigner(salt=BotTrapForm.SIGNER_SALT)
+    return signer.sign(str(int(time.time()) - seconds))
+
+
+def sign_form(**overrides: str) -> dict[str, str]:
+    """What a person fills in, a minute after the form was shown."""
+    data = {
+        "started": form_shown_seconds_ago(60),
+        "name": "Friends & Allies of Aleppo",
+        "country": "LB",
+        "city": "Beirut",
+        "website": "https://friends-allies.example.org",
+        "kind": "ngo",
+        "contact_name": "Rania Haddad",
+        "description": "",
+        "email": "rania@friends-allies.example.org",
+        "comment": "We stand with the people of Aleppo.",
+        "listed_publicly": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def confirmation_link(message: mail.EmailMessage) -> str:
+    match = re.search(r"http://testserver(/accounts/confirm-email/[^/\s]+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def make_moderator(email: str = "moderator@coalition.example.org") -> User:
+    user = User.objects.create_user(email=email, password="a long moderator password 42")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=moderation.MODERATORS_GROUP))
+    return user
