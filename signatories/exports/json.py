@@ -3,7 +3,6 @@ as they are: JSON is read by programs, not run by spreadsheets."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -11,9 +10,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from .streaming import export_failed_notice, guarded
 
+# One encoder for every item: json.dumps(cls=...) would build a new one per call.
+_ENCODER = DjangoJSONEncoder(ensure_ascii=False)
+ITEMS_PER_CHUNK = 500
+
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def json_stream(
@@ -36,8 +39,14 @@ def _chunks(
         yield head[: head.rindex("[]")] + "["
     else:
         yield "["
+    batch: list[str] = []
     separator = "\n"
     for item in items:
-        yield separator + _dumps(item)
+        batch.append(separator + _dumps(item))
         separator = ",\n"
+        if len(batch) >= ITEMS_PER_CHUNK:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
     yield "\n]}\n" if envelope is not None else "\n]\n"
