@@ -6,13 +6,14 @@ from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
 
+from coalition.admin import ModelAdmin
 from signatories.public import signatory_count_after_letter_change
 
 from .models import Letter
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(ModelAdmin):
     list_display = ["title", "status", "moderation", "opens_at", "closes_at", "created_at"]
     list_filter = ["status", "moderation"]
     search_fields = ["title", "slug"]

@@ -28,6 +28,24 @@ logger = logging.getLogger(__name__)
 ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+")
 
 
+# Messages whose text staff may read. Every other kind (allauth's) carries a sign-in code, a
+# password reset key or a confirmation link: whoever reads one can sign in as its recipient.
+READABLE_KINDS = frozenset(
+    {
+        "endorsement-received",
+        "endorsement-published",
+        "endorsement-rejected",
+        "already-registered",
+        "moderation-digest",
+    }
+)
+REMOVED_BODY = "[Removed once sent: this message carried a sign-in secret.]"
+
+
+def carries_secret(kind: str) -> bool:
+    return kind not in READABLE_KINDS
+
+
 class TransientMailError(Exception):
     """The mail server could not take the message now; trying later may work."""
 
@@ -111,8 +129,11 @@ def outgoing_mail_deliver(*, mail_id: int, retry_in: timedelta | None = None) ->
         )
         logger.error("Mail %s failed for good after %s attempts: %s", mail_id, mail.attempts, error)
         return Delivery.FAILED
+    # A sent secret has done its work: its text leaves the database, where a backup, a
+    # database client or a staff member's query could otherwise still read it.
+    removed = {"body_text": REMOVED_BODY, "body_html": ""} if carries_secret(mail.kind) else {}
     OutgoingMail.objects.filter(pk=mail_id).update(
-        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), last_error=""
+        status=OutgoingMail.Status.SENT, sent_at=timezone.now(), last_error="", **removed
     )
     return Delivery.SENT
 

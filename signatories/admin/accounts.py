@@ -8,6 +8,8 @@ from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.utils.translation import gettext_lazy
 
+from coalition.admin import StrictLookupsMixin
+
 from ..models import User
 
 
@@ -24,7 +26,7 @@ class UserChangeForm(DjangoUserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(StrictLookupsMixin, DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     list_display = ("email", "is_staff", "is_superuser", "is_active", "last_login", "date_joined")

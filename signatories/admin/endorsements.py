@@ -39,6 +39,8 @@ from import_export.forms import ExportForm
 from import_export.results import Result
 from import_export.signals import post_export
 
+from coalition.admin import ModelAdmin
+
 from .. import imports
 from ..exports import staff
 from ..models import Endorsement, EndorsementEvent, User
@@ -121,7 +123,7 @@ class EndorsementEventInline(admin.TabularInline):
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(ImportExportMixin, admin.ModelAdmin):
+class EndorsementAdmin(ImportExportMixin, ModelAdmin):
     list_display = (
         "organization_name",
         "country",

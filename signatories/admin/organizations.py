@@ -11,6 +11,8 @@ from django.http import (
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 
+from coalition.admin import ModelAdmin
+
 from ..forms import OrganizationForm
 from ..models import Endorsement, Organization
 from ..services import organizations
@@ -46,7 +48,7 @@ class OrganizationEndorsementInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ModelAdmin):
     form = OrganizationCorrectionForm
     list_display = (
         "name",

@@ -13,24 +13,14 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from ..models import OutgoingMail
-from ..outbox import outgoing_mail_resend
+from coalition.admin import ModelAdmin
 
-# Outbox messages whose text a moderator may read. The others (allauth's) carry sign-in codes
-# and confirmation links: reading one would let a moderator sign in as the organisation.
-READABLE_MAIL_KINDS = frozenset(
-    {
-        "endorsement-received",
-        "endorsement-published",
-        "endorsement-rejected",
-        "already-registered",
-        "moderation-digest",
-    }
-)
+from ..models import OutgoingMail
+from ..outbox import carries_secret, outgoing_mail_resend
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(ModelAdmin):
     list_display = ("created_at", "kind", "to", "subject", "status", "attempts", "sent_at", "error")
     list_filter = ("status", "kind", ("created_at", admin.DateFieldListFilter))
     search_fields = ("to", "subject")
@@ -58,7 +48,7 @@ class OutgoingMailAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("message"))
     def body(self, obj: OutgoingMail) -> str:
-        if obj.kind not in READABLE_MAIL_KINDS:
+        if carries_secret(obj.kind):
             return _("Withheld: this message carries a sign-in code or a confirmation link.")
         return linebreaksbr(obj.body_text, autoescape=True)
 
