@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.contrib.admin.filters import SimpleListFilter
 from django.http import HttpRequest
@@ -21,19 +19,16 @@ class StrictLookupsMixin:
     reads a secret out of a list whose bodies are hidden, one character at a time. Anything
     but the admin's own filters is refused (DisallowedModelAdminLookup: a 400)."""
 
-    list_filter: Any
-    date_hierarchy: str | None
-
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
         allowed: set[str] = set()
-        for item in self.list_filter:
+        for item in getattr(self, "list_filter", ()):
             if isinstance(item, type) and issubclass(item, SimpleListFilter):
                 allowed.add(str(item.parameter_name))
                 continue
             path = item[0] if isinstance(item, list | tuple) else str(item)
             allowed.update(f"{path}__{suffix}" for suffix in FILTER_SUFFIXES)
-        if self.date_hierarchy:
-            path = self.date_hierarchy
+        path = getattr(self, "date_hierarchy", None)
+        if path:
             allowed.update(f"{path}__{part}" for part in ("year", "month", "day"))
         return lookup in allowed
 
