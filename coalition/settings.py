@@ -200,10 +200,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 7
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_FORMS = {"request_login_code": "signatories.account_forms.RequestLoginCodeForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL = "signatories:confirmed"
-ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "signatories:dashboard"
 LOGIN_URL = "account_login"
 # Rate limits (allauth's, kept in the shared cache). Rates are "amount/period/per" with per = ip
 # or key; several comma-separated rates give burst and sustained windows. NGOs often share one

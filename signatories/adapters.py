@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from coalition.links import absolute_url
 
-from .models import hash_ip
+from .models import Endorsement, Organization, User, hash_ip
 from .outbox import outgoing_mail_queue
 
 
@@ -26,6 +26,9 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth's mail goes through the outbox like ours: written now, sent by Celery."""
         site = {"name": settings.SITE_NAME, "domain": urlsplit(settings.SITE_URL).netloc}
         ctx = {"email": email, "current_site": site, **context}
+        if template_prefix.startswith("account/email/email_confirmation") and context.get("user"):
+            # The owner sees what they would confirm, before they confirm it.
+            ctx.update(_awaiting_confirmation(context["user"]))
         message = self.render_mail(template_prefix, email, ctx)
         outgoing_mail_queue(kind=template_prefix.rsplit("/", 1)[-1], message=message)
 
@@ -43,3 +46,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if address.version == 6:
             ip = str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
         return hash_ip(ip)
+
+
+def _awaiting_confirmation(user: User) -> dict[str, Any]:
+    return {
+        "organization": Organization.objects.filter(user=user).first(),
+        "endorsements": list(
+            Endorsement.objects.filter(
+                organization__user=user, status=Endorsement.Status.UNVERIFIED
+            ).select_related("letter")
+        ),
+    }

@@ -11,10 +11,14 @@ urlpatterns = [
     path("letters/<slug:slug>/sign/done/", views.sign_done, name="sign_done"),
     path("account/", views.dashboard, name="dashboard"),
     path("account/details/", views.organization_edit, name="organization_edit"),
-    path("account/confirmed/", views.email_confirmed, name="confirmed"),
     path(
         "account/endorsements/<uuid:code>/withdraw/",
         views.endorsement_withdraw,
         name="withdraw",
+    ),
+    path(
+        "account/endorsements/<uuid:code>/confirm/",
+        views.endorsement_confirm,
+        name="confirm",
     ),
 ]

@@ -3,14 +3,17 @@ from __future__ import annotations
 from typing import cast
 
 from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailConfirmation, EmailConfirmationHMAC
 from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from letters.models import Letter
 
@@ -165,8 +168,79 @@ def sign_done(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def email_confirmed(request: HttpRequest) -> HttpResponse:
-    return render(request, "signatories/email_confirmed.html")
+def _confirmation_for_key(key: str) -> EmailConfirmation | EmailConfirmationHMAC | None:
+    """The pending confirmation a mailed link stands for, or None once used or expired."""
+    return EmailConfirmationHMAC.from_key(key) or EmailConfirmation.from_key(key)
+
+
+@sensitive_post_parameters("contact_name")
+@require_http_methods(["GET", "POST"])
+def email_confirm(request: HttpRequest, key: str) -> HttpResponse:
+    """The page a confirmation link opens: it names the organisation, the letters and what
+    will be published, lets the owner correct the details, and confirms with one button."""
+    confirmation = _confirmation_for_key(key)
+    if confirmation is None:
+        return render(request, "signatories/email_confirm_invalid.html", status=404)
+    address = confirmation.email_address
+    organization = Organization.objects.filter(user=address.user).first()
+    pending = Endorsement.objects.filter(
+        organization__user=address.user, status=Endorsement.Status.UNVERIFIED
+    ).select_related("letter", "organization")
+    # The details come back with the confirmation as the owner left them (corrected or not);
+    # a bare POST, without the form's fields, confirms the details as they are.
+    corrected = request.method == "POST" and "name" in request.POST
+    form = OrganizationForm(request.POST if corrected else None, instance=organization)
+    if request.method == "POST" and "decline" in request.POST:
+        signing.endorsements_decline(user=address.user)
+        return render(request, "signatories/email_confirm_declined.html")
+    if request.method == "POST" and (not corrected or form.is_valid()):
+        moved = signing.signatory_confirm(
+            request=request,
+            confirmation=confirmation,
+            details=form.details() if corrected and organization is not None else None,
+        )
+        if moved is None:
+            return render(request, "signatories/email_confirm_invalid.html", status=404)
+        if not request.user.is_authenticated:
+            login(request, address.user, backend=settings.AUTHENTICATION_BACKENDS[-1])
+        for endorsement in moved:
+            messages.success(request, _confirmed_message(endorsement))
+        if not moved:
+            messages.success(request, _("Thank you: your address is confirmed."))
+        return redirect("signatories:dashboard")
+    return render(
+        request,
+        "signatories/email_confirm.html",
+        {
+            "address": address,
+            "organization": organization,
+            "endorsements": pending,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _confirmed_message(endorsement: Endorsement) -> str:
+    if endorsement.status == Endorsement.Status.APPROVED:
+        return _("Confirmed: %(organization)s signs “%(letter)s”, and the signature is public.") % {
+            "organization": endorsement.organization.name,
+            "letter": endorsement.letter.title,
+        }
+    return _(
+        "Confirmed: %(organization)s signs “%(letter)s”. The coalition's moderators review "
+        "the signature, and you get an email once it is published."
+    ) % {"organization": endorsement.organization.name, "letter": endorsement.letter.title}
+
+
+@login_required
+@require_POST
+def endorsement_confirm(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    endorsement = _get_endorsement_for_user(request, code)
+    if signing.endorsement_confirm(endorsement=endorsement, actor=request.user):
+        endorsement.refresh_from_db()
+        messages.success(request, _confirmed_message(endorsement))
+    return redirect("signatories:dashboard")
 
 
 @login_required
@@ -180,7 +254,11 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "signatories/dashboard.html",
-        {"organization": organization, "endorsements": endorsements},
+        {
+            "organization": organization,
+            "endorsements": endorsements,
+            "awaiting": any(e.status == Endorsement.Status.UNVERIFIED for e in endorsements),
+        },
     )
 
 
@@ -198,8 +276,8 @@ def organization_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.info(
                 request,
                 _(
-                    "Your details are saved. Because the name, country or website changed, "
-                    "your published endorsements are back under review."
+                    "Your details are saved. Because what the public list shows changed, "
+                    "the coalition's moderators look at your published endorsements again."
                 ),
             )
         else:

@@ -215,19 +215,3 @@ def test_a_superuser_from_createsuperuser_signs_into_the_admin_with_the_password
     assert response["Location"] == "/admin/"
     assert "Site administration" in staff.get("/admin/").content.decode()
     assert mailoutbox == []
-
-
-def test_typing_someone_elses_unconfirmed_address_on_another_letter_adds_nothing(
-    on_commit: OnCommit, mailoutbox: list
-) -> None:
-    first, second = LetterFactory(), LetterFactory()
-    with on_commit():
-        Client().post(f"/letters/{first.slug}/sign/", sign_form(email="owner@ngo.example.org"))
-    with on_commit():
-        response = Client(REMOTE_ADDR="198.51.100.66").post(
-            f"/letters/{second.slug}/sign/",
-            sign_form(email="owner@ngo.example.org", comment="Words put in their mouth"),
-        )
-    assert response.status_code == 302
-    assert list(Endorsement.objects.values_list("letter__slug", flat=True)) == [first.slug]
-    assert "already has an account" in mailoutbox[-1].subject

@@ -170,16 +170,40 @@ def details_form(organization: Organization, **overrides: str) -> dict[str, str]
     return data
 
 
-def test_editing_the_city_keeps_a_published_endorsement_published(
+def test_a_new_city_on_a_published_endorsement_goes_back_to_review(
     member: Client, organization: Organization, on_commit: OnCommit
 ) -> None:
     endorsement = EndorsementFactory(organization=organization, approved=True)
     with on_commit():
-        member.post("/account/details/", details_form(organization, city="Thiès"))
-    organization.refresh_from_db()
+        member.post(
+            "/account/details/",
+            details_form(organization, city="BUY CHEAP PILLS AT scam.example"),
+        )
     endorsement.refresh_from_db()
-    assert organization.city == "Thiès"
+    assert endorsement.status == Endorsement.Status.PENDING
+    page = Client().get(f"/letters/{endorsement.letter.slug}/signatories/").content.decode()
+    assert "scam.example" not in page
+    assert endorsement.events.last().reason == (
+        "Changed by the organisation after publication: city."
+    )
+
+
+def test_a_new_description_on_a_publish_first_letter_stays_public_and_is_flagged(
+    member: Client, organization: Organization, on_commit: OnCommit
+) -> None:
+    letter = LetterFactory(moderation=Letter.Moderation.PUBLISH_ON_VERIFICATION)
+    endorsement = EndorsementFactory(organization=organization, letter=letter, approved=True)
+    with on_commit():
+        member.post(
+            "/account/details/",
+            details_form(organization, kind="trade_union", description="Now a union."),
+        )
+    endorsement.refresh_from_db()
     assert endorsement.status == Endorsement.Status.APPROVED
+    assert endorsement.held_reason == (
+        "Changed by the organisation after publication: type, short description."
+    )
+    assert endorsement.decided_by is None
 
 
 @pytest.mark.parametrize("change", [{"name": "Another Name"}, {"country": "ML"}])
@@ -191,7 +215,7 @@ def test_changing_name_or_country_sends_a_published_endorsement_back_for_review(
         response = member.post(
             "/account/details/", details_form(organization, **change), follow=True
         )
-    assert "back under review" in response.content.decode()
+    assert "look at your published endorsements again" in response.content.decode()
     endorsement.refresh_from_db()
     assert endorsement.status == Endorsement.Status.PENDING
     assert signatory_count(endorsement.letter)["signatories"] == 0
@@ -233,9 +257,26 @@ def test_signing_again_on_a_publish_on_verification_letter_records_no_moderator(
     member: Client, organization: Organization, on_commit: OnCommit
 ) -> None:
     letter = LetterFactory(moderation=Letter.Moderation.PUBLISH_ON_VERIFICATION)
-    endorsement = EndorsementFactory(organization=organization, letter=letter, status="withdrawn")
+    endorsement = EndorsementFactory(organization=organization, letter=letter, approved=True)
     with on_commit():
+        member.post(f"/account/endorsements/{endorsement.uuid}/withdraw/")
         member.post(f"/letters/{letter.slug}/sign/", {"comment": "Again", "listed_publicly": "on"})
     endorsement.refresh_from_db()
     assert (endorsement.status, endorsement.comment) == (Endorsement.Status.APPROVED, "Again")
     assert endorsement.decided_by is None
+
+
+def test_withdrawing_and_signing_again_does_not_skip_the_review_a_rename_triggered(
+    member: Client, organization: Organization, on_commit: OnCommit
+) -> None:
+    letter = LetterFactory(moderation=Letter.Moderation.PUBLISH_ON_VERIFICATION)
+    endorsement = EndorsementFactory(organization=organization, letter=letter)
+    endorsement.status = Endorsement.Status.PENDING  # sent back to review by a rename
+    endorsement.save()
+    with on_commit():
+        member.post(f"/account/endorsements/{endorsement.uuid}/withdraw/")
+        member.post(f"/letters/{letter.slug}/sign/", {"comment": "Again", "listed_publicly": "on"})
+    endorsement.refresh_from_db()
+    assert endorsement.status == Endorsement.Status.PENDING
+    page = Client().get(f"/letters/{letter.slug}/signatories/").content.decode()
+    assert organization.name not in page

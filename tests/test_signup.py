@@ -36,7 +36,8 @@ def test_signing_records_account_organisation_and_unverified_endorsement(
     assert organization.user.email == "rania@friends-allies.example.org"
     assert organization.contact_name == "Rania Haddad"
     assert [m.to for m in mailoutbox] == [["rania@friends-allies.example.org"]]
-    assert "Confirm your email address" in mailoutbox[0].subject
+    subject = f"Confirm that Friends & Allies of Aleppo signs “{letter.title}”"
+    assert mailoutbox[0].subject == subject
     assert "signed an open letter on Coalition with this address" in mailoutbox[0].body
     assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
 
@@ -81,7 +82,9 @@ def test_confirming_moves_the_endorsement_to_review_and_says_so_by_mail(
     link = confirmation_link(mailoutbox[0])
     with on_commit():
         response = Client().post(link, follow=True)
-    assert "your address is confirmed" in response.content.decode()
+    page = response.content.decode()
+    assert f"Confirmed: Friends &amp; Allies of Aleppo signs “{letter.title}”" in page
+    assert "Awaiting review" in page  # signed in, on the organisation's page
     endorsement = Endorsement.objects.get()
     assert endorsement.status == Endorsement.Status.PENDING
     assert endorsement.verified_at is not None
@@ -127,7 +130,7 @@ def test_login_by_emailed_code_brings_a_signer_back_without_a_password(
     assert "Awaiting review" in page
 
 
-def test_login_by_code_also_confirms_an_unconfirmed_address(
+def test_signing_in_by_code_confirms_the_address_but_publishes_nothing_unseen(
     client: Client, letter: Letter, on_commit: OnCommit, mailoutbox: list
 ) -> None:
     with on_commit():
@@ -140,8 +143,16 @@ def test_login_by_code_also_confirms_an_unconfirmed_address(
     code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", mailoutbox[-1].body, re.MULTILINE)
     assert code, mailoutbox[-1].body
     with on_commit():
-        visitor.post(response["Location"], {"code": code.group(1)})
-    assert Endorsement.objects.get().status == Endorsement.Status.PENDING
+        page = visitor.post(response["Location"], {"code": code.group(1)}, follow=True)
+    endorsement = Endorsement.objects.get()
+    assert endorsement.status == Endorsement.Status.UNVERIFIED
+    assert "Confirm this signature" in page.content.decode()
+    with on_commit():
+        page = visitor.post(f"/account/endorsements/{endorsement.uuid}/confirm/", follow=True)
+    endorsement.refresh_from_db()
+    assert endorsement.status == Endorsement.Status.PENDING
+    assert endorsement.decided_by is None
+    assert "Confirmed: Friends &amp; Allies of Aleppo signs" in page.content.decode()
 
 
 def test_resubmitting_the_form_resends_the_link_up_to_the_cap(

@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from letters.models import Letter
 
 from ..models import Endorsement, Organization, User
-from .transitions import BY_DETAILS_CHANGE, Status, refresh_count_on_commit, transition
+from .transitions import (
+    BY_DETAILS_CHANGE,
+    Status,
+    record_event,
+    refresh_count_on_commit,
+    transition,
+)
 
 
 @dataclass(frozen=True)
@@ -103,33 +109,68 @@ def organization_create(*, user: User, details: OrganizationDetails) -> Organiza
     return organization
 
 
+# What the public list shows of a signatory: a change to any of these needs a new look by a
+# moderator ("BUY CHEAP PILLS AT scam.example" is a city too).
+PUBLIC_FIELDS = ("name", "country", "city", "website", "kind", "description")
+
+
+def _public_changes(organization: Organization, details: OrganizationDetails) -> list[str]:
+    changed = []
+    for field in PUBLIC_FIELDS:
+        before = str(getattr(organization, field) or "").strip()
+        after = str(getattr(details, field) or "").strip()
+        if before != after:
+            changed.append(str(getattr(Organization._meta.get_field(field), "verbose_name", field)))
+    return changed
+
+
 def organization_update(*, organization: Organization, details: OrganizationDetails) -> int:
-    """Save new details; a new name, country or website sends published endorsements back to
-    review.
-    Returns how many endorsements went back to review."""
+    """Save new details. A change to anything the public list shows sends the published
+    endorsements back to review on letters that review before publishing, and flags them
+    for a moderator's look on letters that publish first and review afterwards.
+    Returns how many endorsements went back to review or were flagged."""
     with transaction.atomic():
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
-        # What the public sees of a signatory, and what a moderator vouched for: a new
-        # name, country or website (a link on the public list) needs a new look.
-        identity_changed = (
-            organization.name != details.name.strip()
-            or organization.country != details.country
-            or organization.website != details.website.strip()
-        )
+        changed = _public_changes(organization, details)
         _save_details(organization, details)
-        if not identity_changed:
+        if not changed:
             return 0
+        reason = _("Changed by the organisation after publication: %(fields)s.") % {
+            "fields": ", ".join(changed)
+        }
         sent_back = 0
-        for endorsement_id in organization.endorsements.approved().values_list("pk", flat=True):
-            if transition(
-                endorsement_id=endorsement_id,
-                allowed_from={Status.APPROVED},
-                to_status=Status.PENDING,
-                actor=None,
-                label=BY_DETAILS_CHANGE,
-                reason=_("Name or country changed by the organisation."),
-                notify_organization=False,
-            ):
+        approved = organization.endorsements.approved().select_related("letter")
+        for endorsement in approved:
+            moved: object
+            if endorsement.letter.moderation == Letter.Moderation.REVIEW_FIRST:
+                moved = transition(
+                    endorsement_id=endorsement.pk,
+                    allowed_from={Status.APPROVED},
+                    to_status=Status.PENDING,
+                    actor=None,
+                    label=BY_DETAILS_CHANGE,
+                    reason=reason,
+                    notify_organization=False,
+                )
+            else:
+                # Stays published (the letter reviews afterwards), in the held queue for a
+                # moderator, with nobody's earlier decision standing.
+                moved = bool(
+                    Endorsement.objects.filter(pk=endorsement.pk, status=Status.APPROVED).update(
+                        held_reason=reason[:300], decided_by=None
+                    )
+                )
+                if moved:
+                    record_event(
+                        endorsement,
+                        from_status=Status.APPROVED,
+                        to_status=Status.APPROVED,
+                        actor=None,
+                        label=BY_DETAILS_CHANGE,
+                        reason=reason,
+                    )
+                    refresh_count_on_commit(endorsement.letter)
+            if moved:
                 sent_back += 1
         return sent_back
 

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
+from allauth.account.models import EmailAddress, EmailConfirmation, EmailConfirmationHMAC
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -23,6 +23,7 @@ from .organizations import (
     OrganizationDetails,
     organization_create,
     organization_flag_shared_network,
+    organization_update,
 )
 from .transitions import (
     BY_EMAIL_VERIFICATION,
@@ -76,6 +77,54 @@ def _send_verification(request: HttpRequest | None, address: EmailAddress) -> bo
     return True
 
 
+def _is_unclaimed(user: User) -> bool:
+    """Nobody has proved control of this account's address, and nothing on it was vouched for
+    by a moderator or an import: a sign-up still waiting for its confirmation, which may have
+    been typed by someone other than the address's owner."""
+    return (
+        not user.is_staff
+        and not user.has_usable_password()
+        and not EmailAddress.objects.filter(user=user, verified=True).exists()
+        and not Endorsement.objects.filter(organization__user=user)
+        .exclude(status=Status.UNVERIFIED)
+        .exists()
+    )
+
+
+def _unverified_endorsement_put(
+    *,
+    organization: Organization,
+    letter: Letter,
+    email: str,
+    choices: EndorsementChoices,
+    held_reason: str,
+    ip_hash: str,
+) -> Endorsement:
+    """The organisation's unconfirmed signature of this letter, as the latest submission says."""
+    endorsement = Endorsement.objects.filter(organization=organization, letter=letter).first()
+    replaced = endorsement is not None
+    if endorsement is None:
+        endorsement = Endorsement(organization=organization, letter=letter)
+    endorsement.status = Status.UNVERIFIED
+    endorsement.comment = choices.comment
+    endorsement.listed_publicly = choices.listed_publicly
+    endorsement.wants_updates = choices.wants_updates
+    endorsement.held_reason = held_reason
+    endorsement.ip_hash = ip_hash
+    endorsement.save()
+    record_event(
+        endorsement,
+        from_status=Status.UNVERIFIED if replaced else "",
+        to_status=Status.UNVERIFIED,
+        actor=None,
+        label=email,
+        reason=_("Replaced by a new submission from the same unconfirmed address.")
+        if replaced
+        else "",
+    )
+    return endorsement
+
+
 def signatory_sign_up(
     *,
     request: HttpRequest | None,
@@ -89,75 +138,60 @@ def signatory_sign_up(
     """A signed-out visitor signs: account, organisation and an unverified endorsement in one
     transaction, and the verification mail queued with them.
 
-    The answer is the same whether or not the address is known: the owner of a known
-    address gets a mail instead, so the form cannot be used to find out who has signed."""
+    Whoever proves control of the address decides what is published. Until someone does, the
+    newest submission replaces the unconfirmed one whole (details and letter), so that a
+    stranger who typed the address first cannot make the owner confirm their words. The
+    answer is the same whether or not the address is known: the owner of a confirmed address
+    gets a mail instead, so the form cannot be used to find out who has signed."""
     _ensure_open(letter)
     email = User.objects.normalize_email(email.strip()).lower()
-    if not User.objects.filter(email__iexact=email).exists():
+    for _attempt in range(2):
         try:
             with transaction.atomic():
-                user = User.objects.create_user(email=email)
-                address = EmailAddress.objects.create(
-                    user=user, email=email, primary=True, verified=False
-                )
-                organization = organization_create(user=user, details=details)
+                user = User.objects.select_for_update().filter(email__iexact=email).first()
+                organization: Organization | None
+                if user is None:
+                    user = User.objects.create_user(email=email)
+                    address = EmailAddress.objects.create(
+                        user=user, email=email, primary=True, verified=False
+                    )
+                    organization = organization_create(user=user, details=details)
+                elif _is_unclaimed(user) and (
+                    organization := Organization.objects.filter(user=user).first()
+                ):
+                    address = EmailAddress.objects.get_primary(user) or EmailAddress.objects.get(
+                        user=user, email__iexact=email
+                    )
+                    organization_update(organization=organization, details=details)
+                    # Unconfirmed signatures of other letters go: the owner confirms what
+                    # this submission says, and nothing a stranger may have added before.
+                    Endorsement.objects.filter(
+                        organization=organization, status=Status.UNVERIFIED
+                    ).exclude(letter=letter).delete()
+                else:
+                    break
                 organization_flag_shared_network(organization=organization, ip_hash=ip_hash)
-                endorsement = Endorsement.objects.create(
+                _unverified_endorsement_put(
                     organization=organization,
                     letter=letter,
-                    status=Status.UNVERIFIED,
-                    comment=choices.comment,
-                    listed_publicly=choices.listed_publicly,
-                    wants_updates=choices.wants_updates,
+                    email=email,
+                    choices=choices,
                     held_reason=held_reason,
                     ip_hash=ip_hash,
-                )
-                record_event(
-                    endorsement,
-                    from_status="",
-                    to_status=Status.UNVERIFIED,
-                    actor=None,
-                    label=email,
                 )
                 _send_verification(request, address)
             return
         except IntegrityError:
-            # A second click or tab created the account a moment ago: carry on as for a
-            # known address.
-            pass
-    _sign_up_known_address(
-        request=request,
-        letter=letter,
-        email=email,
-        choices=choices,
-        held_reason=held_reason,
-        ip_hash=ip_hash,
-    )
+            # A second click or tab created the account a moment ago: look again.
+            continue
+    _sign_up_known_address(letter=letter, email=email)
 
 
-def _sign_up_known_address(
-    *,
-    request: HttpRequest | None,
-    letter: Letter,
-    email: str,
-    choices: EndorsementChoices,
-    held_reason: str,
-    ip_hash: str,
-) -> None:
+def _sign_up_known_address(*, letter: Letter, email: str) -> None:
+    """The address belongs to an organisation that has confirmed it (or that staff vouched
+    for): nothing changes here, and its owner is told how to sign in instead."""
     user = User.objects.filter(email__iexact=email).first()
     organization = Organization.objects.filter(user=user).first() if user else None
-    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
-    if (
-        organization
-        and address
-        and not address.verified
-        and Endorsement.objects.filter(organization=organization, letter=letter).exists()
-    ):
-        # Most likely the same person sending the form again before confirming: send the
-        # link once more. Nothing else changes: whoever types an unconfirmed address cannot
-        # add letters or words to that organisation's pending signature.
-        _send_verification(request, address)
-        return
     endorsement = (
         Endorsement.objects.filter(organization=organization, letter=letter).first()
         if organization
@@ -205,6 +239,11 @@ def _endorsement_get_or_create(
         return Endorsement.objects.get(organization=organization, letter=letter), False
 
 
+def _status_when_withdrawn(endorsement: Endorsement) -> str:
+    event = endorsement.events.filter(to_status=Status.WITHDRAWN).order_by("-pk").first()
+    return event.from_status if event else ""
+
+
 def endorsement_create(
     *,
     organization: Organization,
@@ -240,6 +279,12 @@ def endorsement_create(
                     _send_verification(None, address)
             return endorsement, True
     if endorsement.status == Status.WITHDRAWN and verified:
+        # Withdrawing and signing again must not skip a review that was due: a signature
+        # withdrawn while it waited (after a rename, say), or flagged, waits again.
+        if status == Status.APPROVED and (
+            endorsement.held_reason or _status_when_withdrawn(endorsement) != Status.APPROVED
+        ):
+            status = Status.PENDING
         reopened = transition(
             endorsement_id=endorsement.pk,
             allowed_from={Status.WITHDRAWN},
@@ -251,7 +296,7 @@ def endorsement_create(
                 "comment": choices.comment,
                 "listed_publicly": choices.listed_publicly,
                 "wants_updates": choices.wants_updates,
-                "held_reason": held_reason,
+                "held_reason": held_reason or endorsement.held_reason,
             },
         )
         if reopened:
@@ -286,25 +331,103 @@ def endorsement_sign(
         )
 
 
+def _move_on_after_confirmation(
+    endorsement_id: int, *, moderation: str, held_reason: str, label: str
+) -> bool:
+    publish_now = moderation == Letter.Moderation.PUBLISH_ON_VERIFICATION and not held_reason
+    return bool(
+        transition(
+            endorsement_id=endorsement_id,
+            allowed_from={Status.UNVERIFIED},
+            to_status=Status.APPROVED if publish_now else Status.PENDING,
+            actor=None,
+            label=label,
+            reason=_("Held for review: %(why)s") % {"why": held_reason} if held_reason else "",
+        )
+    )
+
+
 def endorsements_verify(*, user: User) -> int:
-    """The account's email is confirmed: its unverified endorsements move on, to review or
-    straight to publication as each letter's moderation mode says."""
+    """The owner of the account's address confirmed, on the page that showed what will be
+    published: its unverified endorsements move on, to review or straight to publication as
+    each letter's moderation mode says.
+
+    Only that page calls this. A sign-in by code proves the address too, but its owner has not
+    seen what a stranger may have signed with it: those endorsements wait on the
+    organisation's page for a confirmation of their own (`endorsement_confirm`)."""
     moved = 0
     ids = Endorsement.objects.filter(organization__user=user, status=Status.UNVERIFIED).values_list(
         "pk", "letter__moderation", "held_reason"
     )
     for endorsement_id, moderation, held_reason in ids:
-        publish_now = moderation == Letter.Moderation.PUBLISH_ON_VERIFICATION and not held_reason
-        if transition(
-            endorsement_id=endorsement_id,
-            allowed_from={Status.UNVERIFIED},
-            to_status=Status.APPROVED if publish_now else Status.PENDING,
-            actor=None,
+        if _move_on_after_confirmation(
+            endorsement_id,
+            moderation=moderation,
+            held_reason=held_reason,
             label=BY_EMAIL_VERIFICATION,
-            reason=_("Held for review: %(why)s") % {"why": held_reason} if held_reason else "",
         ):
             moved += 1
     return moved
+
+
+def endorsement_confirm(*, endorsement: Endorsement, actor: User) -> bool:
+    """A signed-in organisation confirms one signature still waiting for confirmation."""
+    return _move_on_after_confirmation(
+        endorsement.pk,
+        moderation=endorsement.letter.moderation,
+        held_reason=endorsement.held_reason,
+        # The organisation's own confirmation, not a moderator's decision.
+        label=actor.email,
+    )
+
+
+def signatory_confirm(
+    *,
+    request: HttpRequest,
+    confirmation: EmailConfirmation | EmailConfirmationHMAC,
+    details: OrganizationDetails | None,
+) -> list[Endorsement] | None:
+    """The address's owner confirms on the page that showed what will be published, with the
+    details as they left them there. Returns the endorsements that moved on, or None when the
+    link was used or expired meanwhile."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=confirmation.email_address.user_id)
+        organization = Organization.objects.filter(user=user).first()
+        if organization is not None and details is not None:
+            organization_update(organization=organization, details=details)
+        if confirmation.confirm(request) is None:
+            return None
+        waiting = list(
+            Endorsement.objects.filter(organization__user=user, status=Status.UNVERIFIED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        endorsements_verify(user=user)
+        return list(
+            Endorsement.objects.filter(pk__in=waiting)
+            .select_related("letter", "organization")
+            .order_by("pk")
+        )
+
+
+def endorsements_decline(*, user: User) -> int:
+    """The address's owner says they did not sign: nothing typed with their address is
+    published, and the address stays unconfirmed."""
+    declined = 0
+    for endorsement_id in Endorsement.objects.filter(
+        organization__user=user, status=Status.UNVERIFIED
+    ).values_list("pk", flat=True):
+        if transition(
+            endorsement_id=endorsement_id,
+            allowed_from={Status.UNVERIFIED},
+            to_status=Status.WITHDRAWN,
+            actor=None,
+            label=BY_EMAIL_VERIFICATION,
+            reason=_("The owner of the address said they did not sign."),
+            notify_organization=False,
+        ):
+            declined += 1
+    return declined
 
 
 def endorsement_withdraw(*, endorsement: Endorsement, actor: User) -> bool:

@@ -1,0 +1,200 @@
+"""Impersonation and takeover: whoever proves control of an address decides what is published
+under it. Each test replays an attack that worked before and checks that it fails now."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.test import Client
+
+from letters.models import Letter
+from signatories.models import Endorsement, Organization, User
+
+from .factories import LetterFactory, OrganizationFactory
+from .helpers import confirmation_link, sign_form
+
+pytestmark = pytest.mark.django_db
+
+OnCommit = Callable[[], AbstractContextManager[list]]
+VICTIM = "director@rede-solidaria.example.org"
+ATTACKER_IP = "198.51.100.66"
+OWNER_IP = "203.0.113.20"
+
+ATTACKER_DETAILS = {
+    "name": "Attacker Chosen Name",
+    "country": "BR",
+    "website": "https://evil.example",
+    "city": "Nowhere",
+    "contact_name": "Mallory",
+    "comment": "Words put in their mouth",
+}
+OWNER_DETAILS = {
+    "name": "Rede Solidária",
+    "country": "BR",
+    "city": "Recife",
+    "website": "https://rede-solidaria.example.org",
+    "contact_name": "Ana Lima",
+}
+
+
+def publish_on_verification() -> Letter:
+    return LetterFactory(
+        moderation=Letter.Moderation.PUBLISH_ON_VERIFICATION,
+        title="Call for an Emergency Special Session on Syria",
+    )
+
+
+def sign(letter: Letter, ip: str, **details: str) -> None:
+    response = Client(REMOTE_ADDR=ip).post(
+        f"/letters/{letter.slug}/sign/", sign_form(email=VICTIM, **details)
+    )
+    assert response.status_code == 302
+
+
+def public_list(letter: Letter) -> str:
+    return Client().get(f"/letters/{letter.slug}/signatories/").content.decode()
+
+
+def mail_to_victim(mailoutbox: list) -> list:
+    return [m for m in mailoutbox if m.to == [VICTIM]]
+
+
+def test_the_owners_later_submission_replaces_a_squatters_details(
+    on_commit: OnCommit, mailoutbox: list
+) -> None:
+    letter = publish_on_verification()
+    with on_commit():
+        sign(letter, ATTACKER_IP, **ATTACKER_DETAILS)
+    with on_commit():
+        sign(letter, OWNER_IP, **OWNER_DETAILS)
+    owners_mail = mail_to_victim(mailoutbox)[-1]
+    assert owners_mail.subject == f"Confirm that Rede Solidária signs “{letter.title}”"
+    assert "Website: https://rede-solidaria.example.org" in owners_mail.body
+    assert "evil.example" not in owners_mail.body
+
+    with on_commit():
+        Client().post(confirmation_link(owners_mail))
+
+    page = public_list(letter)
+    assert "Rede Solidária" in page
+    assert "Attacker Chosen Name" not in page
+    assert "evil.example" not in page
+    endorsement = Endorsement.objects.get()
+    assert endorsement.status == Endorsement.Status.APPROVED
+    assert endorsement.comment == "We stand with the people of Aleppo."
+
+
+def test_the_confirmation_page_names_organisation_letter_and_details_and_takes_corrections(
+    on_commit: OnCommit, mailoutbox: list
+) -> None:
+    letter = publish_on_verification()
+    with on_commit():
+        sign(letter, ATTACKER_IP, **ATTACKER_DETAILS)
+    link = confirmation_link(mail_to_victim(mailoutbox)[-1])
+    owner = Client()
+    page = owner.get(link).content.decode()
+    assert (
+        'Confirm that <strong dir="auto">Attacker Chosen Name</strong> (Brazil) signs '
+        f"<em>{letter.title}</em>." in page
+    )
+    assert "https://evil.example" in page
+
+    corrected = sign_form(email=VICTIM, **OWNER_DETAILS)
+    with on_commit():
+        response = owner.post(link, corrected, follow=True)
+    assert f"Confirmed: Rede Solidária signs “{letter.title}”" in response.content.decode()
+    published = public_list(letter)
+    assert "Rede Solidária" in published
+    assert "Attacker Chosen Name" not in published
+    assert "evil.example" not in published
+    # Confirming signed the owner in, on their organisation's page.
+    assert owner.get("/account/").status_code == 200
+
+
+def test_the_owner_can_refuse_what_a_stranger_signed_with_their_address(
+    on_commit: OnCommit, mailoutbox: list
+) -> None:
+    letter = publish_on_verification()
+    with on_commit():
+        sign(letter, ATTACKER_IP, **ATTACKER_DETAILS)
+    link = confirmation_link(mail_to_victim(mailoutbox)[-1])
+    with on_commit():
+        page = Client().post(link, {"decline": "1"})
+    assert "nothing will be published" in page.content.decode()
+    assert Endorsement.objects.get().status == Endorsement.Status.WITHDRAWN
+    assert not EmailAddress.objects.filter(email=VICTIM, verified=True).exists()
+    assert "Attacker Chosen Name" not in public_list(letter)
+
+
+def test_a_squatters_signature_of_another_letter_is_dropped_by_the_owners_submission(
+    on_commit: OnCommit, mailoutbox: list
+) -> None:
+    planted, chosen = publish_on_verification(), publish_on_verification()
+    with on_commit():
+        sign(planted, ATTACKER_IP, **ATTACKER_DETAILS)
+    with on_commit():
+        sign(chosen, OWNER_IP, **OWNER_DETAILS)
+    with on_commit():
+        Client().post(confirmation_link(mail_to_victim(mailoutbox)[-1]))
+    assert list(Endorsement.objects.values_list("letter", "status")) == [
+        (chosen.pk, Endorsement.Status.APPROVED)
+    ]
+    assert "Rede Solidária" not in public_list(planted)
+
+
+def test_signing_in_by_code_never_publishes_what_a_squatter_planted(
+    on_commit: OnCommit, mailoutbox: list
+) -> None:
+    planted = publish_on_verification()
+    with on_commit():
+        sign(planted, ATTACKER_IP, **ATTACKER_DETAILS)
+    owner = Client()
+    with on_commit():
+        response = owner.post("/accounts/login/code/", {"email": VICTIM})
+    code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", mailoutbox[-1].body, re.MULTILINE)
+    assert code, mailoutbox[-1].body
+    with on_commit():
+        dashboard = owner.post(response["Location"], {"code": code.group(1)}, follow=True)
+    assert Endorsement.objects.get().status == Endorsement.Status.UNVERIFIED
+    assert "Attacker Chosen Name" not in public_list(planted)
+    # The owner sees it waiting, with the details, and can withdraw it.
+    page = dashboard.content.decode()
+    assert "Confirm this signature" in page
+    assert "Attacker Chosen Name" in page
+
+
+def test_the_email_management_page_is_not_there(client: Client) -> None:
+    organization = OrganizationFactory()
+    client.force_login(organization.user)
+    assert client.get("/accounts/email/").status_code == 404
+    response = client.post("/accounts/email/", {"action_add": "1", "email": "x@unknown.example"})
+    assert response.status_code == 404
+    assert not EmailAddress.objects.filter(email="x@unknown.example").exists()
+
+
+def test_a_code_for_an_address_only_parked_on_another_account_does_not_open_it(
+    on_commit: OnCommit, mailoutbox: list
+) -> None:
+    attacker = OrganizationFactory(name="Attacker's own organisation")
+    EmailAddress.objects.create(
+        user=attacker.user, email="x@unknown.example", verified=False, primary=False
+    )
+    owner = Client()
+    with on_commit():
+        response = owner.post("/accounts/login/code/", {"email": "x@unknown.example"})
+    assert response.status_code == 302
+    assert not re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}", mailoutbox[-1].body)
+    assert owner.get("/account/").status_code == 302  # not signed in anywhere
+
+    # And the owner's own signature can be confirmed as usual.
+    letter = publish_on_verification()
+    with on_commit():
+        owner.post(f"/letters/{letter.slug}/sign/", sign_form(email="x@unknown.example"))
+    with on_commit():
+        Client().post(confirmation_link(mailoutbox[-1]))
+    own = User.objects.get(email="x@unknown.example")
+    assert Organization.objects.get(user=own).endorsements.get().status == "approved"
