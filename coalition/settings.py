@@ -172,11 +172,20 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_BACKOFF_BASE_SECONDS = env.int("OUTBOX_BACKOFF_BASE_SECONDS", default=30)
 OUTBOX_BACKOFF_MAX_SECONDS = env.int("OUTBOX_BACKOFF_MAX_SECONDS", default=900)
 
-# At most this many sign-related mails (verify, "already registered") to one address per window.
+# Automatic mail caused by the sign form (docs/security.md, "Mail relaying"). Per window: at
+# most SIGN_MAIL_LIMIT mails to one address, and SIGN_MAIL_PER_NETWORK mails caused by one
+# network (a dozen NGOs signing from one office stay well inside). Past a cap the signature is
+# saved and held, and its mail waits for a moderator's "release and send".
 SIGN_MAIL_LIMIT = env.int("SIGN_MAIL_LIMIT", default=3)
+SIGN_MAIL_PER_NETWORK = env.int("SIGN_MAIL_PER_NETWORK", default=30)
 SIGN_MAIL_WINDOW_SECONDS = env.int("SIGN_MAIL_WINDOW_SECONDS", default=3600)
-# A sign form sent sooner than this after it was shown is held for review (bots are fast).
+# A sign form sent sooner than this after it was shown is held for review (bots are fast);
+# a form's token is good for one address (a double click mails once) within
+# SIGN_FORM_MAX_AGE_SECONDS.
 SIGN_MIN_SECONDS = env.float("SIGN_MIN_SECONDS", default=3.0)
+SIGN_FORM_MAX_AGE_SECONDS = env.int("SIGN_FORM_MAX_AGE_SECONDS", default=7200)
+# Where people write to the coalition: the Reply-To of every mail, shown on the site.
+COALITION_CONTACT_EMAIL = env.str("COALITION_CONTACT_EMAIL", default="")
 # IP addresses are stored only as HMACs with this salt (default: derived from SECRET_KEY).
 IP_HASH_SALT = env.str("IP_HASH_SALT", default=SECRET_KEY)
 # Sign-ups whose email was never confirmed are deleted after this many days.

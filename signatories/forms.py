@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import secrets
 import time
 import unicodedata
 from typing import Any
@@ -7,6 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -101,12 +104,14 @@ class ContactEmailForm(forms.Form):
 
 
 class BotTrapForm(forms.Form):
-    """A honeypot that people never see, and the time the form was shown, signed.
+    """A honeypot that people never see, and the time the form was shown, signed with a nonce.
 
     Neither refuses anything: a filled honeypot or a form sent faster than a person can fill
-    it holds the endorsement for review, with the same answer as any other signature."""
+    it holds the endorsement for review, with the same answer as any other signature. The
+    signed token is good for one submission (one address) within SIGN_FORM_MAX_AGE_SECONDS."""
 
     SIGNER_SALT = "signatories.sign-form-started"
+    OK, EXPIRED, FORGED = "ok", "expired", "forged"
 
     leave_empty = forms.CharField(
         label=_("Leave this field empty"),
@@ -118,8 +123,45 @@ class BotTrapForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            signer = signing.TimestampSigner(salt=self.SIGNER_SALT)
-            self.initial["started"] = signer.sign(str(int(time.time())))
+            self.initial["started"] = self.new_token()
+
+    @classmethod
+    def new_token(cls, shown_at: float | None = None) -> str:
+        shown = int(time.time() if shown_at is None else shown_at)
+        signer = signing.TimestampSigner(salt=cls.SIGNER_SALT)
+        return signer.sign(f"{shown}:{secrets.token_urlsafe(12)}")
+
+    def _shown_at(self) -> int | None:
+        if not self.is_valid():
+            return None
+        signer = signing.TimestampSigner(salt=self.SIGNER_SALT)
+        try:
+            value = signer.unsign(self.cleaned_data["started"])
+            return int(value.split(":", 1)[0])
+        except (signing.BadSignature, ValueError):
+            return None
+
+    def token_state(self) -> str:
+        shown_at = self._shown_at()
+        if shown_at is None:
+            return self.FORGED
+        if time.time() - shown_at > settings.SIGN_FORM_MAX_AGE_SECONDS:
+            return self.EXPIRED
+        return self.OK
+
+    FIRST, REPEATED, OTHER_ADDRESS = "first", "repeated", "other address"
+
+    def claim(self, email: str) -> str:
+        """Spend the token on this address. REPEATED when it was spent on this address already
+        (a double click: one mail is enough), OTHER_ADDRESS when spent on another one (a
+        replayed form, or a person who came back to change the address and sends it again)."""
+        token = hashlib.sha256(self.cleaned_data["started"].encode()).hexdigest()
+        owner = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        key = f"sign-form-token:{token}"
+        if cache.add(key, owner, timeout=settings.SIGN_FORM_MAX_AGE_SECONDS):
+            return self.FIRST
+        # Unknown (the cache lost it, or is down) counts as this address's own.
+        return self.REPEATED if cache.get(key, owner) == owner else self.OTHER_ADDRESS
 
     def suspicion(self) -> str:
         """Why this submission looks automated, or "" when it does not."""
@@ -127,11 +169,9 @@ class BotTrapForm(forms.Form):
             return "malformed bot trap"
         if self.cleaned_data["leave_empty"]:
             return "honeypot filled"
-        signer = signing.TimestampSigner(salt=self.SIGNER_SALT)
-        try:
-            started = int(signer.unsign(self.cleaned_data["started"], max_age=86400))
-        except (signing.BadSignature, ValueError):
-            return "form timestamp missing, forged or older than a day"
-        if time.time() - started < settings.SIGN_MIN_SECONDS:
+        shown_at = self._shown_at()
+        if shown_at is None:
+            return "form token missing or forged"
+        if time.time() - shown_at < settings.SIGN_MIN_SECONDS:
             return "form sent faster than a person can fill it"
         return ""

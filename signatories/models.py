@@ -314,12 +314,18 @@ class OutgoingMail(models.Model):
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The salted hash of the network whose form submission caused an automatic mail: the
+    # hourly cap per network counts these (Coalition must not relay mail for a bot).
+    network = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("outgoing mail")
         verbose_name_plural = _("outgoing mail")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["network", "created_at"], name="outgoingmail_network_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to}"

@@ -11,7 +11,10 @@ import logging
 import random
 import re
 import smtplib
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, timedelta
 from enum import Enum
 from functools import partial
 
@@ -57,6 +60,24 @@ class Delivery(Enum):
     FAILED = "failed"
 
 
+_network: ContextVar[str] = ContextVar("outbox_network", default="")
+
+
+@contextmanager
+def caused_by_network(network: str) -> Iterator[None]:
+    """Mail queued inside this block (ours or allauth's) counts towards that network's
+    hourly cap of automatic mail."""
+    token = _network.set(network)
+    try:
+        yield
+    finally:
+        _network.reset(token)
+
+
+def automatic_mail_count(*, network: str, since: datetime) -> int:
+    return OutgoingMail.objects.filter(network=network, created_at__gte=since).count()
+
+
 def outgoing_mail_queue(*, kind: str, message: EmailMessage) -> OutgoingMail:
     """Write the mail to the outbox; Celery is asked to send it once the transaction commits."""
     html = ""
@@ -71,6 +92,7 @@ def outgoing_mail_queue(*, kind: str, message: EmailMessage) -> OutgoingMail:
         subject=str(message.subject),
         body_text=str(message.body),
         body_html=str(html),
+        network=_network.get(),
     )
     transaction.on_commit(partial(_enqueue, mail.pk))
     return mail
@@ -109,7 +131,14 @@ def outgoing_mail_deliver(*, mail_id: int, retry_in: timedelta | None = None) ->
     if claimed != 1:
         return Delivery.SKIPPED
     mail = OutgoingMail.objects.get(pk=mail_id)
-    message = EmailMultiAlternatives(mail.subject, mail.body_text, mail.from_email, [mail.to])
+    message = EmailMultiAlternatives(
+        mail.subject,
+        mail.body_text,
+        mail.from_email,
+        [mail.to],
+        # Replies ("reply to this message") reach a person, not the no-reply sender.
+        reply_to=[settings.COALITION_CONTACT_EMAIL] if settings.COALITION_CONTACT_EMAIL else None,
+    )
     if mail.body_html:
         message.attach_alternative(mail.body_html, "text/html")
     try:

@@ -80,22 +80,33 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     endorsement_form = EndorsementForm(data)
     trap = BotTrapForm(data)
     forms = (organization_form, email_form, endorsement_form)
+    send_again = False
     if data is not None and all([form.is_valid() for form in forms]):
         email = email_form.cleaned_data["email"]
-        try:
-            signing.signatory_sign_up(
-                request=request,
-                letter=letter,
-                email=email,
-                details=organization_form.details(),
-                choices=endorsement_form.choices(),
-                held_reason=_held_reasons(request, email=email, trap=trap),
-                ip_hash=_ip_hash(request),
-            )
-        except signing.SigningUnavailable:
-            return _unavailable(request, letter)
-        request.session[SIGNED_EMAIL_SESSION_KEY] = email
-        return redirect("signatories:sign_done", slug=letter.slug)
+        token = trap.token_state()
+        claim = trap.claim(email) if token == BotTrapForm.OK else ""
+        if token == BotTrapForm.EXPIRED or claim == BotTrapForm.OTHER_ADDRESS:
+            # An old tab, or a form already sent for another address: the person sends it
+            # again (nothing they typed is lost); a replaying bot gets nothing.
+            send_again = True
+        else:
+            try:
+                signing.signatory_sign_up(
+                    request=request,
+                    letter=letter,
+                    email=email,
+                    details=organization_form.details(),
+                    choices=endorsement_form.choices(),
+                    held_reason=_held_reasons(request, email=email, trap=trap),
+                    ip_hash=_ip_hash(request),
+                    # A double click gets one mail; a forged form token is a bot's, and no
+                    # mail goes to whatever address it typed.
+                    withhold_mail=token == BotTrapForm.FORGED or claim == BotTrapForm.REPEATED,
+                )
+            except signing.SigningUnavailable:
+                return _unavailable(request, letter)
+            request.session[SIGNED_EMAIL_SESSION_KEY] = email
+            return redirect("signatories:sign_done", slug=letter.slug)
     return render(
         request,
         "signatories/sign.html",
@@ -104,7 +115,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             "organization_form": organization_form,
             "email_form": email_form,
             "endorsement_form": endorsement_form,
-            "trap": trap,
+            "trap": BotTrapForm() if send_again else trap,
+            "send_again": send_again,
         },
         status=400 if data is not None else 200,
     )

@@ -6,7 +6,7 @@ import re
 import time
 
 from django.contrib.auth.models import Group
-from django.core import mail, signing
+from django.core import mail
 
 from signatories.forms import BotTrapForm
 from signatories.models import User
@@ -14,8 +14,7 @@ from signatories.services import moderation
 
 
 def form_shown_seconds_ago(seconds: int = 60) -> str:
-    signer = signing.TimestampSigner(salt=BotTrapForm.SIGNER_SALT)
-    return signer.sign(str(int(time.time()) - seconds))
+    return BotTrapForm.new_token(time.time() - seconds)
 
 
 def sign_form(**overrides: str) -> dict[str, str]:

@@ -146,8 +146,19 @@ def test_a_new_organisation_signs_confirms_is_approved_and_an_open_page_counts_i
     expect(visitor.get_by_role("heading", name="Check your inbox")).to_be_visible()
 
     visitor.goto(confirmation_link(live_server, "rania@friends-allies.example.org"))
-    visitor.get_by_role("button", name="Confirm").click()
-    expect(visitor.get_by_role("heading", level=1)).to_contain_text("address is confirmed")
+    expect(visitor.locator("main")).to_contain_text(
+        "Confirm that Friends & Allies of Aleppo (Lebanon) signs Protect civilians in Aleppo."
+    )
+    expect(visitor.locator("main")).to_contain_text("https://friends-allies.example.org")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    visitor.screenshot(path=SCREENSHOTS / "confirm-signature.png", full_page=True)
+    visitor.get_by_role("button", name="Confirm and sign").click()
+    # Signed in, on the organisation's own page.
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Friends & Allies of Aleppo")
+    expect(visitor.get_by_role("status")).to_contain_text(
+        "Confirmed: Friends & Allies of Aleppo signs “Protect civilians in Aleppo”."
+    )
+    expect(visitor.get_by_role("button", name="Sign out")).to_be_visible()
     endorsement = Endorsement.objects.get(organization__name="Friends & Allies of Aleppo")
     assert endorsement.status == Endorsement.Status.PENDING
     expect(count).to_have_text("No organisation has signed yet.")

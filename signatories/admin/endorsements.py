@@ -45,7 +45,7 @@ from .. import imports
 from ..exports import staff
 from ..models import Endorsement, EndorsementEvent, User
 from ..services import imports as offline_import
-from ..services import moderation
+from ..services import moderation, signing
 from .display import duplicate_flag, flag, website_link
 from .filters import (
     ContinentFilter,
@@ -153,7 +153,7 @@ class EndorsementAdmin(ImportExportMixin, ModelAdmin):
     list_select_related = ("organization__user", "letter", "decided_by")
     list_per_page = 100
     ordering = ("signed_at", "pk")
-    actions = ("approve", "reject", "export_workbook_by_country")
+    actions = ("approve", "reject", "release_and_send", "export_workbook_by_country")
     inlines = (EndorsementEventInline,)
     fieldsets = (
         (
@@ -398,6 +398,34 @@ class EndorsementAdmin(ImportExportMixin, ModelAdmin):
     @admin.action(description=gettext_lazy("Approve selected endorsements"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> None:
         self._approve(request, queryset)
+
+    @admin.action(
+        description=gettext_lazy("Release and send the held confirmation mail"),
+        permissions=["change"],
+    )
+    def release_and_send(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> None:
+        released = signing.endorsements_release(
+            endorsement_ids=list(queryset.values_list("pk", flat=True)),
+            moderator=_moderator(request),
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d confirmation mail released and sent. The endorsement stays held "
+                "for review once it is confirmed.",
+                "%(count)d confirmation mails released and sent. The endorsements stay held "
+                "for review once they are confirmed.",
+                released,
+            )
+            % {"count": released},
+            messages.SUCCESS if released else messages.INFO,
+        )
+        if not released:
+            self.message_user(
+                request,
+                _("Only endorsements whose address is not confirmed yet get a confirmation mail."),
+                messages.INFO,
+            )
 
     @admin.action(description=gettext_lazy("Reject selected endorsements…"), permissions=["change"])
     def reject(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> HttpResponse | None:

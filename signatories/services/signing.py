@@ -19,6 +19,7 @@ from letters.models import Letter
 
 from .. import emails
 from ..models import Endorsement, Organization, OutgoingMail, User
+from ..outbox import automatic_mail_count, caused_by_network
 from .organizations import (
     OrganizationDetails,
     organization_create,
@@ -60,6 +61,10 @@ def _status_after_verification(letter: Letter) -> str:
     return Status.PENDING
 
 
+CONFIRMATION_KINDS = ("email_confirmation_signup", "email_confirmation")
+MAIL_CAP_PER_NETWORK = "automatic mail cap for this network reached: mail waits for a moderator"
+
+
 def _recent_mail_count(email: str, kinds: tuple[str, ...]) -> int:
     since = timezone.now() - timedelta(seconds=settings.SIGN_MAIL_WINDOW_SECONDS)
     return OutgoingMail.objects.filter(
@@ -67,14 +72,25 @@ def _recent_mail_count(email: str, kinds: tuple[str, ...]) -> int:
     ).count()
 
 
-def _send_verification(request: HttpRequest | None, address: EmailAddress) -> bool:
-    """Queue the verify-your-email mail, unless this address had its share recently."""
-    kinds = ("email_confirmation_signup", "email_confirmation")
-    if _recent_mail_count(address.email, kinds) >= settings.SIGN_MAIL_LIMIT:
-        logger.info("Verification mail not re-sent: cap reached for an address")
+def _network_over_cap(ip_hash: str) -> bool:
+    if not ip_hash:
         return False
-    address.send_confirmation(request, signup=True)
-    return True
+    since = timezone.now() - timedelta(seconds=settings.SIGN_MAIL_WINDOW_SECONDS)
+    return automatic_mail_count(network=ip_hash, since=since) >= settings.SIGN_MAIL_PER_NETWORK
+
+
+def _address_mail_allowed(email: str, kinds: tuple[str, ...]) -> bool:
+    """Within the address's share: a few mails per window at most."""
+    return _recent_mail_count(email, kinds) < settings.SIGN_MAIL_LIMIT
+
+
+def _send_verification(request: HttpRequest | None, address: EmailAddress, ip_hash: str) -> None:
+    """Queue the verify-your-email mail, unless this address had its share recently."""
+    if not _address_mail_allowed(address.email, CONFIRMATION_KINDS):
+        logger.info("Verification mail not re-sent: cap reached for an address")
+        return
+    with caused_by_network(ip_hash):
+        address.send_confirmation(request, signup=True)
 
 
 def _is_unclaimed(user: User) -> bool:
@@ -134,9 +150,14 @@ def signatory_sign_up(
     choices: EndorsementChoices,
     held_reason: str = "",
     ip_hash: str = "",
+    withhold_mail: bool = False,
 ) -> None:
     """A signed-out visitor signs: account, organisation and an unverified endorsement in one
     transaction, and the verification mail queued with them.
+
+    Coalition is no relay: past the network's hourly cap of automatic mail (or when
+    `withhold_mail` says a bot sent the form), the signature is saved and held, and its mail
+    waits for a moderator's "release and send" (`endorsements_release`).
 
     Whoever proves control of the address decides what is published. Until someone does, the
     newest submission replaces the unconfirmed one whole (details and letter), so that a
@@ -145,6 +166,11 @@ def signatory_sign_up(
     gets a mail instead, so the form cannot be used to find out who has signed."""
     _ensure_open(letter)
     email = User.objects.normalize_email(email.strip()).lower()
+    over_cap = _network_over_cap(ip_hash)
+    if over_cap:
+        logger.warning("Sign form: automatic mail cap reached for a network; mail withheld")
+        held_reason = "; ".join(filter(None, [held_reason, MAIL_CAP_PER_NETWORK]))
+    send_mail = not (over_cap or withhold_mail)
     for _attempt in range(2):
         try:
             with transaction.atomic():
@@ -179,15 +205,17 @@ def signatory_sign_up(
                     held_reason=held_reason,
                     ip_hash=ip_hash,
                 )
-                _send_verification(request, address)
+                if send_mail:
+                    _send_verification(request, address, ip_hash)
             return
         except IntegrityError:
             # A second click or tab created the account a moment ago: look again.
             continue
-    _sign_up_known_address(letter=letter, email=email)
+    if send_mail:
+        _sign_up_known_address(letter=letter, email=email, ip_hash=ip_hash)
 
 
-def _sign_up_known_address(*, letter: Letter, email: str) -> None:
+def _sign_up_known_address(*, letter: Letter, email: str, ip_hash: str) -> None:
     """The address belongs to an organisation that has confirmed it (or that staff vouched
     for): nothing changes here, and its owner is told how to sign in instead."""
     user = User.objects.filter(email__iexact=email).first()
@@ -197,12 +225,13 @@ def _sign_up_known_address(*, letter: Letter, email: str) -> None:
         if organization
         else None
     )
-    if _recent_mail_count(email, ("already-registered",)) < settings.SIGN_MAIL_LIMIT:
-        emails.send_already_registered(
-            email=email,
-            endorsement=endorsement,
-            letter_url=absolute_url(letter.get_absolute_url()),
-        )
+    if _address_mail_allowed(email, ("already-registered",)):
+        with caused_by_network(ip_hash):
+            emails.send_already_registered(
+                email=email,
+                endorsement=endorsement,
+                letter_url=absolute_url(letter.get_absolute_url()),
+            )
 
 
 def _endorsement_get_or_create(
@@ -276,7 +305,7 @@ def endorsement_create(
             else:
                 address = EmailAddress.objects.filter(user=organization.user).first()
                 if address:
-                    _send_verification(None, address)
+                    _send_verification(None, address, ip_hash)
             return endorsement, True
     if endorsement.status == Status.WITHDRAWN and verified:
         # Withdrawing and signing again must not skip a review that was due: a signature
@@ -428,6 +457,33 @@ def endorsements_decline(*, user: User) -> int:
         ):
             declined += 1
     return declined
+
+
+def endorsements_release(*, endorsement_ids: list[int], moderator: User) -> int:
+    """A moderator's "release and send": the confirmation mail that a cap or a bot check held
+    back goes out now, for endorsements still waiting for their address's confirmation. They
+    stay held for review after the confirmation."""
+    released = 0
+    waiting = Endorsement.objects.filter(
+        pk__in=endorsement_ids, status=Status.UNVERIFIED
+    ).select_related("organization__user")
+    for endorsement in waiting:
+        user = endorsement.organization.user
+        address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+        if address is None or address.verified:
+            continue
+        with transaction.atomic():
+            address.send_confirmation(None, signup=True)
+            record_event(
+                endorsement,
+                from_status=Status.UNVERIFIED,
+                to_status=Status.UNVERIFIED,
+                actor=moderator,
+                label="",
+                reason=_("Confirmation mail released and sent by a moderator."),
+            )
+        released += 1
+    return released
 
 
 def endorsement_withdraw(*, endorsement: Endorsement, actor: User) -> bool:
