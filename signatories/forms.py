@@ -17,11 +17,22 @@ from .models import Endorsement, Organization
 from .services.organizations import OrganizationDetails
 from .services.signing import EndorsementChoices
 
+# Legitimate in a name: joiners shape Persian, Arabic-script and Indic words, and the
+# direction marks (LRM, RLM, ALM) keep punctuation in place in mixed-direction names. Unlike
+# the overrides and isolates, marks never reorder the letters around them.
+_JOINERS = "\u200c\u200d\u200e\u200f\u061c"
+
 
 def reject_control_characters(value: str) -> None:
-    """Invisible control characters have no place in a name; line breaks and tabs do."""
-    if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t" for c in value):
-        raise ValidationError(_("Please remove the invisible control characters from this field."))
+    """Invisible characters have no place in a name: control characters (line breaks and tabs
+    aside), and format characters such as zero-width spaces and the bidi overrides (U+202E)
+    that make a name read differently from what it holds. Joiners and marks are kept."""
+    for c in value:
+        category = unicodedata.category(c)
+        if (category == "Cc" and c not in "\n\r\t") or (category == "Cf" and c not in _JOINERS):
+            raise ValidationError(
+                _("Please remove the invisible control characters from this field.")
+            )
 
 
 class OrganizationForm(forms.ModelForm):

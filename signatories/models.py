@@ -6,6 +6,7 @@ import uuid
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+import icu
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -24,6 +25,17 @@ def normalize_name(name: str) -> str:
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     words = re.sub(r"[\W_]+", " ", stripped.casefold())
     return " ".join(words.split())
+
+
+_SPOOF_CHECKER = icu.SpoofChecker()
+
+
+def duplicate_key(name: str) -> str:
+    """Names that look alike on screen share this key: "Amnesty" with a Cyrillic capital A, or with
+    a zero-width space inside, is "Amnesty". Invisible format characters are dropped, then
+    ICU's confusable skeleton (Unicode UTS #39) maps look-alikes to one prototype."""
+    visible = "".join(c for c in name if unicodedata.category(c) != "Cf")
+    return normalize_name(_SPOOF_CHECKER.getSkeleton(0, normalize_name(visible)))[:200]
 
 
 def domain_of(url_or_email: str) -> str:
@@ -112,6 +124,8 @@ class Organization(models.Model):
     )
     name = models.CharField(_("organisation name"), max_length=200)
     normalized_name = models.CharField(max_length=200, editable=False, db_index=True)
+    # For duplicate checks only: look-alike characters folded (search keeps normalized_name).
+    duplicate_key = models.CharField(max_length=200, editable=False, blank=True)
     country = CountryField(_("country"), db_index=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
@@ -132,7 +146,10 @@ class Organization(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
-        indexes = [models.Index(fields=["normalized_name", "country"])]
+        indexes = [
+            models.Index(fields=["normalized_name", "country"]),
+            models.Index(fields=["duplicate_key", "country"], name="organization_duplicate_key"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -141,6 +158,7 @@ class Organization(models.Model):
         """The fields computed from others (the folded name that search and duplicate checks
         compare, the website's domain): set here, by whoever writes an organisation."""
         self.normalized_name = normalize_name(self.name)[:200]
+        self.duplicate_key = duplicate_key(self.name)
         self.website_domain = domain_of(self.website) if self.website else ""
 
     @property

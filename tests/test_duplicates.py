@@ -82,3 +82,19 @@ def test_email_domain_unlike_the_website_is_flagged() -> None:
 
 def test_a_subdomain_email_matches_its_website() -> None:
     assert not create("omar@mail.relief.example.org").possible_duplicate
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "\u0410mnesty International",  # a Cyrillic capital A (U+0410)
+        "Amnesty Internati\u043enal",  # a Cyrillic small o (U+043E)
+        "Amnes\u200bty International",  # a zero-width space, as a file import might carry it
+        "AMNESTY INTERNATIONAL",
+    ],
+)
+def test_a_look_alike_name_in_the_same_country_is_flagged(look_alike: str) -> None:
+    create("omar@relief.example.org", name="Amnesty International", website="")
+    organization = create("someone@other.example", name=look_alike, website="")
+    assert organization.possible_duplicate
+    assert "Same name and country as “Amnesty International”." in organization.duplicate_reasons

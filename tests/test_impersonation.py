@@ -198,3 +198,28 @@ def test_a_code_for_an_address_only_parked_on_another_account_does_not_open_it(
         Client().post(confirmation_link(mailoutbox[-1]))
     own = User.objects.get(email="x@unknown.example")
     assert Organization.objects.get(user=own).endorsements.get().status == "approved"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Amnesty \u202elanoitanretnI",  # a right-to-left override: reads "International"
+        "Amnes\u200bty International",  # a zero-width space defeats a plain comparison
+        "Amnesty\u2066 International",  # a bidi isolate
+        "\ufeffAmnesty International",  # a byte-order mark
+    ],
+)
+def test_a_name_with_invisible_format_characters_is_refused_with_a_message(
+    client: Client, letter: Letter, name: str
+) -> None:
+    response = client.post(f"/letters/{letter.slug}/sign/", sign_form(name=name))
+    assert response.status_code == 400
+    assert "Please remove the invisible control characters" in response.content.decode()
+    assert not Organization.objects.exists()
+
+
+def test_a_persian_name_keeps_its_zero_width_non_joiner(client: Client, letter: Letter) -> None:
+    name = "انجمن حمایت از کودکان کار\u200cوخیابان"  # noqa: RUF001
+    response = client.post(f"/letters/{letter.slug}/sign/", sign_form(name=name))
+    assert response.status_code == 302
+    assert Organization.objects.get().name == name

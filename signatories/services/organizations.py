@@ -45,7 +45,7 @@ def _duplicate_reasons(organization: Organization) -> list[str]:
                 % {"domain": domain, "other": same_site.name}
             )
     same_name = others.filter(
-        normalized_name=organization.normalized_name, country=organization.country
+        duplicate_key=organization.duplicate_key, country=organization.country
     ).first()
     if same_name:
         reasons.append(_("Same name and country as “%(other)s”.") % {"other": same_name.name})

@@ -67,6 +67,7 @@ def organization_erase(*, organization: Organization) -> dict[str, int | bool]:
         if not keeps_public_record:
             organization.name = _("Erased organisation")
             organization.normalized_name = ""
+            organization.duplicate_key = ""
             organization.website = ""
             organization.website_domain = ""
             organization.city = ""
