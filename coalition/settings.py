@@ -316,3 +316,8 @@ CELERY_BEAT_SCHEDULE["moderation-digest"] = {
 # Exporting and importing need their own permissions ("Can export/import endorsement").
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+
+# Faults and bad input
+# After a Redis call fails (refused, or no answer within REDIS_TIMEOUT_SECONDS), the cache and
+# the publishing of tasks skip that server for this long, then one call tries it again.
+REDIS_CIRCUIT_BREAK_SECONDS = env.float("REDIS_CIRCUIT_BREAK_SECONDS", default=5.0)
