@@ -321,3 +321,6 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 # After a Redis call fails (refused, or no answer within REDIS_TIMEOUT_SECONDS), the cache and
 # the publishing of tasks skip that server for this long, then one call tries it again.
 REDIS_CIRCUIT_BREAK_SECONDS = env.float("REDIS_CIRCUIT_BREAK_SECONDS", default=5.0)
+# allauth's login-by-code form does not ask the adapter about the address, as its other forms
+# do: ours does, so that an address too long to store gets a message, not an error page.
+ACCOUNT_FORMS = {"request_login_code": "signatories.adapters.RequestLoginCodeForm"}

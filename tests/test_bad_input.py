@@ -3,13 +3,15 @@ markup and formulas are kept as text and shown inert."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pytest
 from django.test import Client
 
-from signatories.models import Endorsement, Organization, User
+from signatories.models import Endorsement, Organization, OutgoingMail, User
 
 from .factories import LetterFactory, OrganizationFactory
-from .helpers import sign_form
+from .helpers import make_moderator, sign_form
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +153,70 @@ def test_markup_formulas_and_right_to_left_names_are_kept_and_shown_inert(
     assert "منظمة السلام" in page
     csv = b"".join(Client().get(f"/letters/{letter.slug}/signatories.csv")).decode()
     assert "'=HYPERLINK" in csv
+
+
+# 238 characters as typed, 258 once lower-cased: "İ" (U+0130) lower-cases to "i" and a
+# combining dot. It passes every length check on the way in, then overflowed a 254 column.
+DOTTED_I_EMAIL = (
+    "a" * 64 + "@" + "İ" * 20 + "." + "b" * 60 + "." + "c" * 60 + "." + "d" * 26 + ".org"
+)
+# 302 characters: within the 320 that allauth's forms allow, past the 254 a column (and SMTP) takes.
+LONG_EMAIL = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + "." + "c" * 50 + ".org"
+TOO_LONG = "This address is too long"
+
+
+@dataclass(frozen=True)
+class Attack:
+    method: str
+    path: str  # "{slug}" is the letter's
+    data: dict[str, str] = field(default_factory=dict)
+    cookie: str = ""  # the raw Cookie header
+    staff: bool = False
+    status: int = 400
+    shows: str = ""  # "{title}" is the letter's
+
+
+ATTACKS = {
+    "sign form, address longer once lower-cased": Attack(
+        "post", "/letters/{slug}/sign/", sign_form(email=DOTTED_I_EMAIL), shows=TOO_LONG
+    ),
+    # allauth shows a refused form again with 200, as it always does.
+    "password reset, address longer once lower-cased": Attack(
+        "post", "/accounts/password/reset/", {"email": DOTTED_I_EMAIL}, status=200, shows=TOO_LONG
+    ),
+    "password reset, 302-character address": Attack(
+        "post", "/accounts/password/reset/", {"email": LONG_EMAIL}, status=200, shows=TOO_LONG
+    ),
+    "login by code, address longer once lower-cased": Attack(
+        "post", "/accounts/login/code/", {"email": DOTTED_I_EMAIL}, status=200, shows=TOO_LONG
+    ),
+    "login by code, 302-character address": Attack(
+        "post", "/accounts/login/code/", {"email": LONG_EMAIL}, status=200, shows=TOO_LONG
+    ),
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS.values(), ids=ATTACKS.keys())
+def test_bad_input_gets_a_message_and_never_the_database_down_page(attack: Attack) -> None:
+    letter = LetterFactory()
+    client = Client(HTTP_COOKIE=attack.cookie) if attack.cookie else Client()
+    if attack.staff:
+        client.force_login(make_moderator())
+    url = attack.path.format(slug=letter.slug)
+    response = getattr(client, attack.method)(url, attack.data)
+    page = response.content.decode()
+    assert response.status_code == attack.status
+    assert attack.shows.format(title=letter.title) in page
+    assert "temporarily unavailable" not in page
+    assert not Endorsement.objects.exists() and not OutgoingMail.objects.exists()
+    assert User.objects.count() == (1 if attack.staff else 0)
+
+
+def test_an_address_of_exactly_254_characters_once_lower_cased_still_signs() -> None:
+    letter = LetterFactory()
+    email = "a" * 64 + "@" + "İ" * 10 + "." + "b" * 60 + "." + "c" * 60 + "." + "d" * 42 + ".org"
+    assert len(email.lower()) == 254
+    response = Client().post(f"/letters/{letter.slug}/sign/", sign_form(email=email))
+    assert response.status_code == 302
+    assert User.objects.get().email == email.lower()
+    assert OutgoingMail.objects.get().to == email.lower()
