@@ -121,8 +121,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions live in the database, so that losing Redis signs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, so that losing Redis signs nobody out; a malformed key in
+# the cookie is no session rather than a query PostgreSQL refuses.
+SESSION_ENGINE = "coalition.sessions"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

@@ -193,6 +193,20 @@ ATTACKS = {
     "login by code, 302-character address": Attack(
         "post", "/accounts/login/code/", {"email": LONG_EMAIL}, status=200, shows=TOO_LONG
     ),
+    # A session key Django could not have made is no session: the page, as anyone sees it.
+    "null character in the session cookie": Attack(
+        "get", "/", cookie="sessionid=abcdefgh\x00ijklmnop", status=200, shows="{title}"
+    ),
+    "quoted null character in the session cookie": Attack(
+        "get",
+        "/letters/{slug}/sign/",
+        cookie='sessionid="abcdefgh\\000ijklmnop"',
+        status=200,
+        shows="Contact email",
+    ),
+    "over-long session cookie": Attack(
+        "get", "/letters/{slug}/", cookie="sessionid=" + "a" * 5000, status=200, shows="{title}"
+    ),
 }
 
 
