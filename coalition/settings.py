@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so that it sees the exceptions of the views first and its 400s get every header.
+    "coalition.errors.BadInputMiddleware",
 ]
 
 ROOT_URLCONF = "coalition.urls"

@@ -3,11 +3,23 @@ markup and formulas are kept as text and shown inert."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import pytest
-from django.test import Client
+from django.db import (
+    DataError,
+    Error,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+)
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
+from django.urls import path
 
+from coalition import errors
 from signatories.models import Endorsement, Organization, OutgoingMail, User
 
 from .factories import LetterFactory, OrganizationFactory
@@ -163,6 +175,7 @@ DOTTED_I_EMAIL = (
 # 302 characters: within the 320 that allauth's forms allow, past the 254 a column (and SMTP) takes.
 LONG_EMAIL = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + "." + "c" * 50 + ".org"
 TOO_LONG = "This address is too long"
+NULL_IN_ADDRESS = "This address holds a null character"
 
 
 @dataclass(frozen=True)
@@ -207,6 +220,39 @@ ATTACKS = {
     "over-long session cookie": Attack(
         "get", "/letters/{slug}/", cookie="sessionid=" + "a" * 5000, status=200, shows="{title}"
     ),
+    "admin list, null character in the country filter": Attack(
+        "get", "/admin/signatories/endorsement/?country=%00", staff=True, shows=NULL_IN_ADDRESS
+    ),
+    "admin list, null character in the status filter": Attack(
+        "get",
+        "/admin/signatories/endorsement/?status__exact=%00",
+        staff=True,
+        shows=NULL_IN_ADDRESS,
+    ),
+    "admin mail list, null character in the status filter": Attack(
+        "get",
+        "/admin/signatories/outgoingmail/?status__exact=%00",
+        staff=True,
+        shows=NULL_IN_ADDRESS,
+    ),
+    "signatories, null character in the country": Attack(
+        "get", "/letters/{slug}/signatories/?country=%00", shows=NULL_IN_ADDRESS
+    ),
+    "signatories, null character in the search": Attack(
+        "get", "/letters/{slug}/signatories/?q=Peace%00", shows=NULL_IN_ADDRESS
+    ),
+    "signatories, null character in the page number": Attack(
+        "get", "/letters/{slug}/signatories/?page=2%00", shows=NULL_IN_ADDRESS
+    ),
+    "open data, null character in the country": Attack(
+        "get", "/letters/{slug}/signatories.csv?country=%00", shows=NULL_IN_ADDRESS
+    ),
+    "letter page, null character in a parameter's name": Attack(
+        "get", "/letters/{slug}/?utm%00source=x", shows=NULL_IN_ADDRESS
+    ),
+    "login, null character in the next address": Attack(
+        "get", "/accounts/login/?next=/account/%00", shows=NULL_IN_ADDRESS
+    ),
 }
 
 
@@ -234,3 +280,48 @@ def test_an_address_of_exactly_254_characters_once_lower_cased_still_signs() -> 
     assert response.status_code == 302
     assert User.objects.get().email == email.lower()
     assert OutgoingMail.objects.get().to == email.lower()
+
+
+def refuse_a_value(request: HttpRequest) -> HttpResponse:
+    # What a view does when a value that got past the forms meets its column.
+    raise DataError("value too long for type character varying(254)")
+
+
+urlpatterns = [path("refused/", refuse_a_value)]
+
+
+def test_a_value_the_database_refuses_gets_a_400_page_that_says_so(
+    settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.ROOT_URLCONF = __name__
+    with caplog.at_level(logging.WARNING, logger="coalition.errors"):
+        response = Client().get("/refused/")
+    assert response.status_code == 400
+    assert "could not be stored as it is" in response.content.decode()
+    assert not response.has_header("Retry-After")
+    assert "The database refused a value sent to /refused/" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "shows"),
+    [
+        (OperationalError("connection refused"), 503, "temporarily unavailable"),
+        (InterfaceError("connection already closed"), 503, "temporarily unavailable"),
+        (DataError("value too long"), 400, "could not be stored as it is"),
+        (IntegrityError("duplicate key value"), 500, "Something went wrong on our side"),
+        (ProgrammingError("column does not exist"), 500, "Something went wrong on our side"),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else None,
+)
+def test_only_an_unreachable_database_is_answered_with_503_and_a_retry(
+    error: Error, status: int, shows: str
+) -> None:
+    """What escapes even the middleware (an error while saving the session, say)."""
+    request = RequestFactory().get("/")
+    try:
+        raise error
+    except Error:  # InterfaceError is no DatabaseError (PEP 249): both are Errors
+        response = errors.server_error(request)
+    assert response.status_code == status
+    assert shows in response.content.decode()
+    assert response.has_header("Retry-After") == (status == 503)
