@@ -1,23 +1,50 @@
 """A Redis cache that degrades instead of failing: when Redis is stopped or stalled, reads miss
-and writes are dropped (logged), so pages still render and signing still works."""
+and writes are dropped (logged), so pages still render and signing still works. After a
+connection failure or a timeout the server's circuit breaker (coalition.breaker) opens, and
+calls skip Redis for a few seconds instead of each waiting out its own timeout."""
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from .breaker import CircuitBreaker, redis_breaker
 
 logger = logging.getLogger(__name__)
 
+# What says the server is unreachable or stuck, rather than that one call went wrong.
+SERVER_FAILURES = (RedisConnectionError, RedisTimeoutError, OSError)
+
 
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        # Writes go to the first server (Django's rule): a stalled one makes requests wait.
+        self.primary = re.split("[;,]", server)[0] if isinstance(server, str) else server[0]
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        return redis_breaker(self.primary)
+
     def _tolerate(self, operation: str, default: Any, *args: Any, **kwargs: Any) -> Any:
+        if not self.breaker.allow():
+            return default
         try:
-            return getattr(super(), operation)(*args, **kwargs)
+            result = getattr(super(), operation)(*args, **kwargs)
+        except SERVER_FAILURES as exc:
+            # Logged by the breaker once as it opens, not once per call.
+            self.breaker.failed(exc)
+            return default
         except Exception as exc:
             logger.warning("Cache %s failed (%s); carrying on without the cache", operation, exc)
             return default
+        self.breaker.succeeded()
+        return result
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         return self._tolerate("get", default, key, default, version)

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so that it sees the exceptions of the views first and its 400s get every header.
+    "coalition.errors.BadInputMiddleware",
 ]
 
 ROOT_URLCONF = "coalition.urls"
@@ -121,8 +123,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions live in the database, so that losing Redis signs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database, so that losing Redis signs nobody out; a malformed key in
+# the cookie is no session rather than a query PostgreSQL refuses.
+SESSION_ENGINE = "coalition.sessions"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -209,6 +212,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 7
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# allauth's login-by-code form, narrowed (signatories/account_forms.py): it asks the adapter
+# about the address as allauth's other forms do, and opens only an account owning it.
 ACCOUNT_FORMS = {"request_login_code": "signatories.account_forms.RequestLoginCodeForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_ON_GET = False
@@ -324,3 +329,8 @@ CELERY_BEAT_SCHEDULE["moderation-digest"] = {
 # Exporting and importing need their own permissions ("Can export/import endorsement").
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+
+# Faults and bad input
+# After a Redis call fails (refused, or no answer within REDIS_TIMEOUT_SECONDS), the cache and
+# the publishing of tasks skip that server for this long, then one call tries it again.
+REDIS_CIRCUIT_BREAK_SECONDS = env.float("REDIS_CIRCUIT_BREAK_SECONDS", default=5.0)

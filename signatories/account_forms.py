@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
 from allauth.account.models import EmailAddress
 
@@ -20,6 +21,9 @@ def address_opens_account(user: User, email: str) -> bool:
 
 class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
     def clean_email(self) -> str:
+        if address := self.cleaned_data["email"]:
+            # The adapter's rule for an address, as allauth's other forms apply it.
+            get_adapter().clean_email(address)
         email = super().clean_email()
         user = getattr(self, "_user", None)
         if email and user is not None and not address_opens_account(user, email):

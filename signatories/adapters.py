@@ -7,16 +7,37 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailConfirmation
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from coalition.links import absolute_url
 
 from .models import Endorsement, Organization, User, hash_ip
 from .outbox import outgoing_mail_queue
 
+EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length or 254
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        """An address an account may have, judged as it will be stored: lower-cased, which
+        can lengthen it (İ becomes i and a combining dot), so that a 238-character address
+        passed every form and then overflowed its 254-character column. Mail cannot be
+        delivered to a longer address either. allauth's forms pass the address lower-cased;
+        the sign form passes it as signing normalises it."""
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise ValidationError(
+                _(
+                    "This address is too long: an email address has at most %(max)d "
+                    "characters, and this one has %(length)d once written in lower case."
+                ),
+                code="email_too_long",
+                params={"max": EMAIL_MAX_LENGTH, "length": len(email)},
+            )
+        return super().clean_email(email)
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts are made by signing a letter (signatories.views.sign), which records the
         # organisation with the account; a bare account would be an organisation-less login.

@@ -6,6 +6,7 @@ import time
 import unicodedata
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -13,7 +14,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Endorsement, Organization
+from .models import Endorsement, Organization, normalized_email
 from .services.organizations import OrganizationDetails
 from .services.signing import EndorsementChoices
 
@@ -112,6 +113,13 @@ class ContactEmailForm(forms.Form):
         help_text=_("We send a link to confirm it. Never shown publicly."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        # The account keeps the address as signing normalises it, which can be longer than
+        # what was typed: the account adapter's rule judges that form of it.
+        get_adapter().clean_email(normalized_email(email))
+        return email
 
 
 class BotTrapForm(forms.Form):

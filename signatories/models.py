@@ -54,6 +54,11 @@ def hash_ip(ip: str) -> str:
     return salted_hmac("signatories.ip", ip, secret=settings.IP_HASH_SALT).hexdigest()[:32]
 
 
+def normalized_email(email: str) -> str:
+    """An address as an account stores it (and as the sign form judges its length)."""
+    return BaseUserManager.normalize_email(email.strip()).lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 

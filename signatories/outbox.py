@@ -25,6 +25,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from coalition.breaker import redis_breaker
+
 from .models import OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -99,12 +101,25 @@ def outgoing_mail_queue(*, kind: str, message: EmailMessage) -> OutgoingMail:
 
 
 def _enqueue(mail_id: int) -> None:
+    app = outgoing_mail_send.app
+    # Eager tasks (a laptop, the tests) never reach a broker; a real one that failed a moment
+    # ago (or whose server the cache found stuck) is not asked again, since each try would
+    # hold the request for a full socket timeout.
+    breaker = None if app.conf.task_always_eager else redis_breaker(app.conf.broker_url)
+    if breaker is not None and not breaker.allow():
+        logger.info("Mail %s left to the outbox sweep: the broker is failing", mail_id)
+        return
     try:
         outgoing_mail_send.delay(mail_id)
-    except Exception:
+    except Exception as exc:
         # The row is committed: the sweep sends it when the broker is back. A broker
         # failure must never become an error page after the user's change was saved.
+        if breaker is not None:
+            breaker.failed(exc)
         logger.warning("Could not enqueue mail %s; the outbox sweep will retry it", mail_id)
+        return
+    if breaker is not None:
+        breaker.succeeded()
 
 
 def _describe(exc: Exception) -> str:

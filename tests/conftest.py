@@ -21,6 +21,7 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
 
+from coalition import breaker
 from coalition.celery import app as celery_app
 
 from .factories import LetterFactory
@@ -70,6 +71,13 @@ def _fast_password_hashing(settings) -> list[str]:
 def production_password_hashers(settings, _fast_password_hashing: list[str]) -> None:
     """For a test about the stored hash itself: the hashers production uses, not the fast one."""
     settings.PASSWORD_HASHERS = _fast_password_hashing
+
+
+@pytest.fixture(autouse=True)
+def _redis_presumed_healthy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts with closed circuit breakers: a Redis that one test stopped must not
+    make the next test skip the cache (ports are reused)."""
+    monkeypatch.setattr(breaker, "_breakers", {})
 
 
 @pytest.fixture(autouse=True)

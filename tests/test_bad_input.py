@@ -3,13 +3,27 @@ markup and formulas are kept as text and shown inert."""
 
 from __future__ import annotations
 
-import pytest
-from django.test import Client
+import logging
+from dataclasses import dataclass, field
 
-from signatories.models import Endorsement, Organization, User
+import pytest
+from django.db import (
+    DataError,
+    Error,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+)
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
+from django.urls import path
+
+from coalition import errors
+from signatories.models import Endorsement, Organization, OutgoingMail, User
 
 from .factories import LetterFactory, OrganizationFactory
-from .helpers import sign_form
+from .helpers import make_moderator, sign_form
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +165,163 @@ def test_markup_formulas_and_right_to_left_names_are_kept_and_shown_inert(
     assert "منظمة السلام" in page
     csv = b"".join(Client().get(f"/letters/{letter.slug}/signatories.csv")).decode()
     assert "'=HYPERLINK" in csv
+
+
+# 238 characters as typed, 258 once lower-cased: "İ" (U+0130) lower-cases to "i" and a
+# combining dot. It passes every length check on the way in, then overflowed a 254 column.
+DOTTED_I_EMAIL = (
+    "a" * 64 + "@" + "İ" * 20 + "." + "b" * 60 + "." + "c" * 60 + "." + "d" * 26 + ".org"
+)
+# 302 characters: within the 320 that allauth's forms allow, past the 254 a column (and SMTP) takes.
+LONG_EMAIL = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + "." + "c" * 50 + ".org"
+TOO_LONG = "This address is too long"
+NULL_IN_ADDRESS = "This address holds a null character"
+
+
+@dataclass(frozen=True)
+class Attack:
+    method: str
+    path: str  # "{slug}" is the letter's
+    data: dict[str, str] = field(default_factory=dict)
+    cookie: str = ""  # the raw Cookie header
+    staff: bool = False
+    status: int = 400
+    shows: str = ""  # "{title}" is the letter's
+
+
+ATTACKS = {
+    "sign form, address longer once lower-cased": Attack(
+        "post", "/letters/{slug}/sign/", sign_form(email=DOTTED_I_EMAIL), shows=TOO_LONG
+    ),
+    # allauth shows a refused form again with 200, as it always does.
+    "password reset, address longer once lower-cased": Attack(
+        "post", "/accounts/password/reset/", {"email": DOTTED_I_EMAIL}, status=200, shows=TOO_LONG
+    ),
+    "password reset, 302-character address": Attack(
+        "post", "/accounts/password/reset/", {"email": LONG_EMAIL}, status=200, shows=TOO_LONG
+    ),
+    "login by code, address longer once lower-cased": Attack(
+        "post", "/accounts/login/code/", {"email": DOTTED_I_EMAIL}, status=200, shows=TOO_LONG
+    ),
+    "login by code, 302-character address": Attack(
+        "post", "/accounts/login/code/", {"email": LONG_EMAIL}, status=200, shows=TOO_LONG
+    ),
+    # A session key Django could not have made is no session: the page, as anyone sees it.
+    "null character in the session cookie": Attack(
+        "get", "/", cookie="sessionid=abcdefgh\x00ijklmnop", status=200, shows="{title}"
+    ),
+    "quoted null character in the session cookie": Attack(
+        "get",
+        "/letters/{slug}/sign/",
+        cookie='sessionid="abcdefgh\\000ijklmnop"',
+        status=200,
+        shows="Contact email",
+    ),
+    "over-long session cookie": Attack(
+        "get", "/letters/{slug}/", cookie="sessionid=" + "a" * 5000, status=200, shows="{title}"
+    ),
+    "admin list, null character in the country filter": Attack(
+        "get", "/admin/signatories/endorsement/?country=%00", staff=True, shows=NULL_IN_ADDRESS
+    ),
+    "admin list, null character in the status filter": Attack(
+        "get",
+        "/admin/signatories/endorsement/?status__exact=%00",
+        staff=True,
+        shows=NULL_IN_ADDRESS,
+    ),
+    "admin mail list, null character in the status filter": Attack(
+        "get",
+        "/admin/signatories/outgoingmail/?status__exact=%00",
+        staff=True,
+        shows=NULL_IN_ADDRESS,
+    ),
+    "signatories, null character in the country": Attack(
+        "get", "/letters/{slug}/signatories/?country=%00", shows=NULL_IN_ADDRESS
+    ),
+    "signatories, null character in the search": Attack(
+        "get", "/letters/{slug}/signatories/?q=Peace%00", shows=NULL_IN_ADDRESS
+    ),
+    "signatories, null character in the page number": Attack(
+        "get", "/letters/{slug}/signatories/?page=2%00", shows=NULL_IN_ADDRESS
+    ),
+    "open data, null character in the country": Attack(
+        "get", "/letters/{slug}/signatories.csv?country=%00", shows=NULL_IN_ADDRESS
+    ),
+    "letter page, null character in a parameter's name": Attack(
+        "get", "/letters/{slug}/?utm%00source=x", shows=NULL_IN_ADDRESS
+    ),
+    "login, null character in the next address": Attack(
+        "get", "/accounts/login/?next=/account/%00", shows=NULL_IN_ADDRESS
+    ),
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS.values(), ids=ATTACKS.keys())
+def test_bad_input_gets_a_message_and_never_the_database_down_page(attack: Attack) -> None:
+    letter = LetterFactory()
+    client = Client(HTTP_COOKIE=attack.cookie) if attack.cookie else Client()
+    if attack.staff:
+        client.force_login(make_moderator())
+    url = attack.path.format(slug=letter.slug)
+    response = getattr(client, attack.method)(url, attack.data)
+    page = response.content.decode()
+    assert response.status_code == attack.status
+    assert attack.shows.format(title=letter.title) in page
+    assert "temporarily unavailable" not in page
+    assert not Endorsement.objects.exists() and not OutgoingMail.objects.exists()
+    assert User.objects.count() == (1 if attack.staff else 0)
+
+
+def test_an_address_of_exactly_254_characters_once_lower_cased_still_signs() -> None:
+    letter = LetterFactory()
+    email = "a" * 64 + "@" + "İ" * 10 + "." + "b" * 60 + "." + "c" * 60 + "." + "d" * 42 + ".org"
+    assert len(email.lower()) == 254
+    response = Client().post(f"/letters/{letter.slug}/sign/", sign_form(email=email))
+    assert response.status_code == 302
+    assert User.objects.get().email == email.lower()
+    assert OutgoingMail.objects.get().to == email.lower()
+
+
+def refuse_a_value(request: HttpRequest) -> HttpResponse:
+    # What a view does when a value that got past the forms meets its column.
+    raise DataError("value too long for type character varying(254)")
+
+
+urlpatterns = [path("refused/", refuse_a_value)]
+
+
+def test_a_value_the_database_refuses_gets_a_400_page_that_says_so(
+    settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.ROOT_URLCONF = __name__
+    with caplog.at_level(logging.WARNING, logger="coalition.errors"):
+        response = Client().get("/refused/")
+    assert response.status_code == 400
+    assert "could not be stored as it is" in response.content.decode()
+    assert not response.has_header("Retry-After")
+    assert "The database refused a value sent to /refused/" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "shows"),
+    [
+        (OperationalError("connection refused"), 503, "temporarily unavailable"),
+        (InterfaceError("connection already closed"), 503, "temporarily unavailable"),
+        (DataError("value too long"), 400, "could not be stored as it is"),
+        (IntegrityError("duplicate key value"), 500, "Something went wrong on our side"),
+        (ProgrammingError("column does not exist"), 500, "Something went wrong on our side"),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else None,
+)
+def test_only_an_unreachable_database_is_answered_with_503_and_a_retry(
+    error: Error, status: int, shows: str
+) -> None:
+    """What escapes even the middleware (an error while saving the session, say)."""
+    request = RequestFactory().get("/")
+    try:
+        raise error
+    except Error:  # InterfaceError is no DatabaseError (PEP 249): both are Errors
+        response = errors.server_error(request)
+    assert response.status_code == status
+    assert shows in response.content.decode()
+    assert response.has_header("Retry-After") == (status == 503)

@@ -28,7 +28,7 @@ def test_a_real_worker_delivers_the_verification_mail_over_smtp(
     assert response.status_code == 302
     (message,) = inbox.wait_for(1, timeout=60)
     assert message["To"] == "rania@friends-allies.example.org"
-    assert "Confirm your email address" in message["Subject"]
+    assert "Confirm that Friends & Allies of Aleppo signs" in message["Subject"]
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert re.search(r"http://testserver/accounts/confirm-email/\S+/", text)
     html = message.get_body(preferencelist=("html",)).get_content()

@@ -18,7 +18,7 @@ from coalition.links import absolute_url
 from letters.models import Letter
 
 from .. import emails
-from ..models import Endorsement, Organization, OutgoingMail, User
+from ..models import Endorsement, Organization, OutgoingMail, User, normalized_email
 from ..outbox import automatic_mail_count, caused_by_network
 from .organizations import (
     OrganizationDetails,
@@ -165,7 +165,7 @@ def signatory_sign_up(
     answer is the same whether or not the address is known: the owner of a confirmed address
     gets a mail instead, so the form cannot be used to find out who has signed."""
     _ensure_open(letter)
-    email = User.objects.normalize_email(email.strip()).lower()
+    email = normalized_email(email)
     over_cap = _network_over_cap(ip_hash)
     if over_cap:
         logger.warning("Sign form: automatic mail cap reached for a network; mail withheld")
