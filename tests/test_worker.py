@@ -32,7 +32,7 @@ def test_a_real_worker_delivers_the_verification_mail_over_smtp(
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert re.search(r"http://testserver/accounts/confirm-email/\S+/", text)
     html = message.get_body(preferencelist=("html",)).get_content()
-    assert "Confirm my email address" in html
+    assert "Check and confirm" in html
     assert OutgoingMail.objects.get().status == OutgoingMail.Status.SENT
 
 
