@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test worker beat lint fmt typecheck migrate check-browser
+.PHONY: run test worker beat lint fmt typecheck migrate check-browser admin-password
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ run: $(STAMP)
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py local_admin
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# A new password for the local superuser that `make run` created (or ADMIN_EMAIL=...).
+admin-password: export DEBUG ?= True
+admin-password: $(STAMP)
+	$(BIN)/python manage.py changepassword $(or $(ADMIN_EMAIL),admin@localhost)
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -97,9 +97,10 @@ def confirmation_link(live_server: LiveServer, to: str) -> str:
 def sign_in_to_admin(page: Any, live_server: LiveServer, email: str, password: str) -> None:
     """Staff sign in to the admin through allauth's login page, with their password."""
     page.goto("/admin/")
-    page.get_by_label("Email").fill(email)
+    # Coming from the admin, the password option is open already.
+    page.get_by_label("Email").nth(1).fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in with password").click()
     expect(page).to_have_url(f"{live_server.url}/admin/")
 
 

@@ -21,10 +21,7 @@ class Command(BaseCommand):
             raise CommandError("local_admin only runs with DEBUG on; use createsuperuser instead.")
         admin_url = f"{settings.SITE_URL}/admin/"
         if User.objects.filter(is_superuser=True).exists():
-            self.stdout.write(
-                f"Admin: {admin_url} (forgot the password? "
-                f"python manage.py changepassword {LOCAL_ADMIN_EMAIL})"
-            )
+            self.stdout.write(f"Admin: {admin_url} (forgot the password? make admin-password)")
             return
         password = secrets.token_urlsafe(12)
         User.objects.create_superuser(email=LOCAL_ADMIN_EMAIL, password=password)
@@ -32,6 +29,6 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Created a local superuser. Admin: {admin_url}\n"
                 f"  email:    {LOCAL_ADMIN_EMAIL}\n  password: {password}\n"
-                "  (shown once; change it with python manage.py changepassword)"
+                "  (shown once; change it with: make admin-password)"
             )
         )

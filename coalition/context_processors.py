@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def contact(request: HttpRequest) -> dict[str, str]:
+    """Where people write to the coalition: the footer shows it, every mail replies to it."""
+    return {"COALITION_CONTACT_EMAIL": settings.COALITION_CONTACT_EMAIL}
