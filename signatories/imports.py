@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import openpyxl
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
@@ -562,6 +563,8 @@ class OnRecord:
     email: str
     normalized_name: str
     country: str
+    # Whether a row may be matched to it (see `_trusted`).
+    trusted: bool
     # Its endorsement of the letter being imported, "" if none.
     endorsement_status: str
 
@@ -578,25 +581,55 @@ class Records:
     by_name: dict[tuple[str, str], list[OnRecord]] = field(default_factory=dict)
 
 
+def _trusted(*, verified: bool, created_by_import: bool, staff: bool) -> bool:
+    """Whether a row of a file may be matched to this organisation.
+
+    An online sign-up whose address nobody confirmed is only what someone typed: anyone can
+    sign with victim@ngo.org and a name and website of their choosing. Matching a file's row
+    to it would hand the staff's offline signature to that record. Organisations made by an
+    import never confirm an address either, but staff vouched for their file: a second
+    import of the same file must find them. An import makes the organisation and its first
+    endorsement together, marked `imported`, while a sign-up's first endorsement never is;
+    that first endorsement tells the two apart, with no field of its own."""
+    return verified or created_by_import or staff
+
+
 def _candidates(condition: Q) -> list[tuple[Any, ...]]:
     return list(
         Organization.objects.annotate(email_lower=Lower("user__email"))
         .filter(condition)
         .order_by("pk")
-        .values_list("pk", "user_id", "name", "email_lower", "normalized_name", "country")
+        .values_list(
+            "pk", "user_id", "name", "email_lower", "normalized_name", "country", "user__is_staff"
+        )
     )
 
 
 def _on_record(letter: Letter, candidates: list[tuple[Any, ...]]) -> dict[int, OnRecord]:
-    """The candidates with their endorsement of the letter, in one query per few thousand."""
+    """The candidates with what decides their matching, in plain queries by primary key.
+    (Folded into the candidates' query as subqueries, the planner's estimates had PostgreSQL
+    compile it with JIT: a second per query, for a few milliseconds of work.)"""
     organization_ids = sorted({row[0] for row in candidates})
-    status_for_letter: dict[int, str] = {}
-    for batch in _chunks(organization_ids):
-        status_for_letter.update(
-            Endorsement.objects.filter(organization_id__in=batch, letter=letter).values_list(
-                "organization_id", "status"
+    user_ids = sorted({row[1] for row in candidates})
+    verified: set[int] = set()
+    for batch in _chunks(user_ids):
+        verified.update(
+            EmailAddress.objects.filter(user_id__in=batch, verified=True).values_list(
+                "user_id", flat=True
             )
         )
+    first: dict[int, tuple[Any, int, bool]] = {}
+    status_for_letter: dict[int, str] = {}
+    for batch in _chunks(organization_ids):
+        endorsements = Endorsement.objects.filter(organization_id__in=batch).values_list(
+            "organization_id", "signed_at", "pk", "imported", "letter_id", "status"
+        )
+        for organization_id, signed_at, pk, imported, letter_id, status in endorsements:
+            earliest = first.get(organization_id)
+            if earliest is None or (signed_at, pk) < earliest[:2]:
+                first[organization_id] = (signed_at, pk, imported)
+            if letter_id == letter.pk:
+                status_for_letter[organization_id] = status
     return {
         pk: OnRecord(
             pk=pk,
@@ -605,9 +638,14 @@ def _on_record(letter: Letter, candidates: list[tuple[Any, ...]]) -> dict[int, O
             email=email,
             normalized_name=folded,
             country=str(country),
+            trusted=_trusted(
+                verified=user_id in verified,
+                created_by_import=pk in first and first[pk][2],
+                staff=staff,
+            ),
             endorsement_status=status_for_letter.get(pk, ""),
         )
-        for pk, user_id, name, email, folded, country in candidates
+        for pk, user_id, name, email, folded, country, staff in candidates
     }
 
 
@@ -655,6 +693,10 @@ class PlannedRow:
     skip: bool
     # The organisation on record the endorsement goes to; None for a new organisation.
     organization: OnRecord | None = None
+    # An unconfirmed online sign-up that used the row's address: the import sets it aside.
+    set_aside: OnRecord | None = None
+    # What the moderator should look at before confirming.
+    note: str = ""
 
     @property
     def creates_organization(self) -> bool:
@@ -666,6 +708,8 @@ class PlanCounts:
     new_organizations: int
     existing_organizations: int
     skipped: int
+    set_aside: int
+    notes: int
 
 
 def plan_counts(plan: dict[int, PlannedRow]) -> PlanCounts:
@@ -674,6 +718,8 @@ def plan_counts(plan: dict[int, PlannedRow]) -> PlanCounts:
         new_organizations=sum(row.creates_organization for row in rows),
         existing_organizations=sum(not row.skip and row.organization is not None for row in rows),
         skipped=sum(row.skip for row in rows),
+        set_aside=sum(row.set_aside is not None for row in rows),
+        notes=sum(bool(row.note) for row in rows),
     )
 
 
@@ -696,9 +742,32 @@ def plan_import(*, letter: Letter, rows: dict[int, OfflineSignatory]) -> dict[in
         seen.setdefault(email_key, number)
         seen.setdefault(name_key, number)
 
+        note = ""
+        set_aside = None
         match = records.by_email.get(signatory.email)
+        if match is not None and not match.trusted:
+            # The file's details win over an unconfirmed online sign-up with this address.
+            # That record is set aside rather than merged: nothing its author typed (name,
+            # website, comment, other letters) is carried into the organisation staff vouch
+            # for, and nothing of it is published.
+            set_aside, match = match, None
+            note = _(
+                "An unconfirmed online sign-up (“%(name)s”) used this address; the file's "
+                "details replace it. The sign-up is set aside, unpublished, for review."
+            ) % {"name": set_aside.name}
         if match is None:
-            match = next(iter(records.by_name.get(name_key, [])), None)
+            same_name = [
+                record
+                for record in records.by_name.get(name_key, [])
+                if set_aside is None or record.pk != set_aside.pk
+            ]
+            match = next((record for record in same_name if record.trusted), None)
+            if match is None and same_name and not note:
+                note = _(
+                    "An unconfirmed online sign-up has the same name and country (“%(name)s”); "
+                    "it is left as it is, and the new organisation is flagged as a possible "
+                    "duplicate of it."
+                ) % {"name": same_name[0].name}
         if match is not None:
             earlier = seen.get(("organization", match.pk))
             if earlier is not None:
@@ -710,6 +779,7 @@ def plan_import(*, letter: Letter, rows: dict[int, OfflineSignatory]) -> dict[in
                 continue
             seen[("organization", match.pk)] = number
             if match.endorsement_status:
+                # Nothing is written for a skipped row, so nothing is set aside either.
                 plan[number] = PlannedRow(
                     signatory,
                     _("“%(name)s” already endorsed this letter (%(status)s): skipped.")
@@ -723,10 +793,16 @@ def plan_import(*, letter: Letter, rows: dict[int, OfflineSignatory]) -> dict[in
                 _("Existing organisation “%(name)s”, endorsement approved.") % {"name": match.name},
                 skip=False,
                 organization=match,
+                set_aside=set_aside,
+                note=note,
             )
             continue
         plan[number] = PlannedRow(
-            signatory, _("New organisation, endorsement approved."), skip=False
+            signatory,
+            _("New organisation, endorsement approved."),
+            skip=False,
+            set_aside=set_aside,
+            note=note,
         )
     return plan
 
@@ -748,4 +824,13 @@ def import_summary_text(summary: ImportSummary) -> str:
         "%(count)d rows skipped: the organisation had already endorsed the letter.",
         summary.skipped,
     ) % {"count": summary.skipped}
-    return f"{created} ({organizations}). {skipped}"
+    text = f"{created} ({organizations}). {skipped}"
+    if summary.set_aside:
+        text += " " + ngettext(
+            "%(count)d unconfirmed online sign-up that used an address of the file was set "
+            "aside, unpublished: find it among possible duplicates.",
+            "%(count)d unconfirmed online sign-ups that used addresses of the file were set "
+            "aside, unpublished: find them among possible duplicates.",
+            summary.set_aside,
+        ) % {"count": summary.set_aside}
+    return text

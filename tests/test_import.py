@@ -1,7 +1,7 @@
 """Signatures collected offline: a file of hundreds of organisations from dozens of countries is
 imported by the command and in the admin; a second import adds nothing; a bad file writes
-nothing and names every bad line; and neither a hostile file nor a forged confirmation reaches
-past the import's caps and store."""
+nothing and names every bad line; an unconfirmed online sign-up never takes a file's row; and
+neither a hostile file nor a forged confirmation reaches past the import's caps and store."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import tracemalloc
 import zipfile
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -24,6 +25,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from letters.models import Letter
 from signatories import tasks
@@ -33,7 +35,7 @@ from signatories.models import Endorsement, EndorsementEvent, Organization, Outg
 from signatories.services.imports import signatories_import
 
 from .factories import EndorsementFactory, OrganizationFactory
-from .helpers import make_moderator
+from .helpers import confirmation_link, make_moderator, sign_form
 
 pytestmark = pytest.mark.django_db
 
@@ -381,7 +383,103 @@ def uploads_left(upload_dir: Path) -> list[str]:
     return sorted(path.name for path in upload_dir.iterdir()) if upload_dir.exists() else []
 
 
-# A second import ---------------------------------------------------------------------
+# An unconfirmed online sign-up never takes a file's row ----------------------------------
+
+VICTIM = "contact@foe-senegal.example.org"
+
+
+def squat(client: Client, letter: Letter, on_commit: OnCommit) -> None:
+    """Someone signs online with an NGO's address and details of their own, never confirming."""
+    with on_commit():
+        client.post(
+            f"/letters/{letter.slug}/sign/",
+            sign_form(
+                email=VICTIM,
+                name="Totally Real NGO",
+                website="https://attacker.example.net",
+                comment="Send donations to attacker.example.net",
+            ),
+        )
+    assert Organization.objects.filter(user__email=VICTIM, name="Totally Real NGO").exists()
+
+
+def victim_row() -> dict[str, str]:
+    return {
+        "organization": "Friends of the Earth Senegal",
+        "country": "SN",
+        "city": "Dakar",
+        "website": "foe-senegal.example.org",
+        "email": VICTIM,
+        "type": "NGO",
+    }
+
+
+def test_the_file_wins_over_an_unconfirmed_online_sign_up_with_its_address(
+    moderator_client: Client, letter: Letter, on_commit: OnCommit, mailoutbox
+) -> None:
+    squat(Client(), letter, on_commit)
+    link = confirmation_link(mailoutbox[0])
+
+    preview = upload(moderator_client, letter, "offline.csv", csv_bytes([victim_row()]), "0")
+    page = preview.content.decode()
+    assert "An unconfirmed online sign-up (“Totally Real NGO”) used this address" in page
+    assert "the file&#x27;s details replace it" in page
+    assert "New organisation, endorsement approved." in page
+    with on_commit():
+        done = confirm_import(moderator_client, preview).content.decode()
+    assert "1 endorsement imported and approved (1 new organisation)" in done
+    assert "1 unconfirmed online sign-up that used an address of the file was set aside" in done
+
+    owner = Organization.objects.get(user__email=VICTIM)
+    assert (owner.name, owner.website) == (
+        "Friends of the Earth Senegal",
+        "https://foe-senegal.example.org",
+    )
+    assert owner.endorsements.get(letter=letter).status == "approved"
+    squatter = Organization.objects.get(name="Totally Real NGO")
+    assert squatter.user.email != VICTIM
+    assert squatter.possible_duplicate
+    assert "Friends of the Earth Senegal" in " ".join(squatter.duplicate_reasons)
+    # The link mailed for the sign-up publishes nothing, whoever follows it.
+    with on_commit():
+        Client().post(link)
+    assert squatter.endorsements.get().status == "unverified"
+    public = Client().get(f"/letters/{letter.slug}/").content.decode()
+    assert "Friends of the Earth Senegal" in public
+    assert "Totally Real NGO" not in public
+    assert "attacker.example.net" not in public
+
+
+def test_the_command_also_sets_an_unconfirmed_sign_up_aside(
+    client: Client, letter: Letter, tmp_path: Path, on_commit: OnCommit
+) -> None:
+    squat(client, letter, on_commit)
+    path = csv_file([victim_row()], tmp_path / "offline.csv")
+    out, _err = import_command(letter, path, "--dry-run")
+    assert "line 2: New organisation, endorsement approved. An unconfirmed online sign-up" in out
+    with on_commit():
+        out, _err = import_command(letter, path)
+    assert "1 endorsement imported and approved (1 new organisation)" in out
+    assert Organization.objects.get(user__email=VICTIM).name == "Friends of the Earth Senegal"
+
+
+def test_an_unconfirmed_sign_up_with_the_same_name_is_not_taken_for_the_organisation(
+    moderator_client: Client, letter: Letter, on_commit: OnCommit
+) -> None:
+    squat(Client(), letter, on_commit)
+    row = {**victim_row(), "organization": "TOTALLY REAL NGO", "email": "real@real-ngo.example"}
+    row["country"] = "LB"  # the country the sign form gave
+    preview = upload(moderator_client, letter, "offline.csv", csv_bytes([row]), "0")
+    assert "An unconfirmed online sign-up has the same name and country" in (
+        preview.content.decode()
+    )
+    with on_commit():
+        confirm_import(moderator_client, preview)
+    created = Organization.objects.get(user__email="real@real-ngo.example")
+    assert created.endorsements.get(letter=letter).status == "approved"
+    assert created.possible_duplicate
+    squatter = Organization.objects.get(user__email=VICTIM)
+    assert squatter.endorsements.get().status == "unverified"
 
 
 def test_a_second_admin_import_of_the_same_file_finds_what_the_first_made(
@@ -394,6 +492,7 @@ def test_a_second_admin_import_of_the_same_file_finds_what_the_first_made(
     page = again.content.decode()
     assert "0 new organisations, with their endorsements approved." in page
     assert "40 lines skipped" in page
+    assert "An unconfirmed online sign-up" not in page
     with on_commit():
         done = confirm_import(moderator_client, again).content.decode()
     assert "0 endorsements imported and approved (0 new organisations). 40 rows skipped" in done
@@ -722,3 +821,23 @@ def test_the_import_writes_five_hundred_rows_in_as_many_queries_as_ten(letter: L
         return len(queries)
 
     assert queries_for(500, 0) == queries_for(10, 1000)
+
+
+def test_a_set_aside_sign_up_goes_with_the_purge_of_unconfirmed_sign_ups(
+    moderator_client: Client, letter: Letter, on_commit: OnCommit, settings
+) -> None:
+    squat(Client(), letter, on_commit)
+    preview = upload(moderator_client, letter, "offline.csv", csv_bytes([victim_row()]), "0")
+    with on_commit():
+        confirm_import(moderator_client, preview)
+    User.objects.filter(organization__name="Totally Real NGO").update(
+        date_joined=timezone.now() - timedelta(days=settings.UNVERIFIED_RETENTION_DAYS + 1)
+    )
+    User.objects.filter(email=VICTIM).update(
+        date_joined=timezone.now() - timedelta(days=settings.UNVERIFIED_RETENTION_DAYS + 1)
+    )
+
+    assert tasks.unverified_signups_purge() == 1
+    assert not Organization.objects.filter(name="Totally Real NGO").exists()
+    owner = Organization.objects.get(user__email=VICTIM)
+    assert owner.endorsements.get(letter=letter).status == "approved"

@@ -5,7 +5,7 @@ trusted the temporary file name the confirmation posted back (any file the serve
 was imported, then deleted), read an .xlsx by its declared dimension, and built a preview of
 every row, which a file of 20,000 rows takes past the request timeout. Here the upload waits
 in `signatories.uploads` under a random id, the file is read by `signatories.imports` under
-size and row caps, and the preview shows counts and a sample.
+size and row caps, and the preview shows counts, the lines to look at, and a sample.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from ..services import imports as offline_import
 
 logger = logging.getLogger(__name__)
 
-# The preview names the invalid lines, up to this many, or else shows a sample of the lines:
+# The preview names every line that needs a look, up to this many, and a sample of the rest:
 # a page of 20,000 rows takes longer to render and to read than the import itself.
 PREVIEW_LINES_SHOWN = 500
 PREVIEW_SAMPLE = 20
@@ -235,18 +235,22 @@ def _preview_row(number: int, planned: imports.PlannedRow) -> dict[str, Any]:
             signatory.kind_label,
         ],
         "outcome": planned.outcome,
+        "note": planned.note,
     }
 
 
 def _preview_context(
     parsed: imports.ParsedFile, plan: dict[int, imports.PlannedRow]
 ) -> dict[str, Any]:
-    rows = sorted(plan.items())
+    noted = [(number, planned) for number, planned in sorted(plan.items()) if planned.note]
+    others = [(number, planned) for number, planned in sorted(plan.items()) if not planned.note]
     return {
         "counts": imports.plan_counts(plan),
         "row_count": len(plan),
         "blank_count": len(parsed.blank),
-        "sample_rows": [_preview_row(n, p) for n, p in rows[:PREVIEW_SAMPLE]],
-        "sample_more": max(len(rows) - PREVIEW_SAMPLE, 0),
+        "noted_rows": [_preview_row(n, p) for n, p in noted[:PREVIEW_LINES_SHOWN]],
+        "noted_more": max(len(noted) - PREVIEW_LINES_SHOWN, 0),
+        "sample_rows": [_preview_row(n, p) for n, p in others[:PREVIEW_SAMPLE]],
+        "sample_more": max(len(others) - PREVIEW_SAMPLE, 0),
         "columns": imports.COLUMNS,
     }

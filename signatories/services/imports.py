@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from letters.models import Letter
@@ -20,6 +21,8 @@ from .. import imports
 from ..models import Endorsement, EndorsementEvent, Organization, User
 from .organizations import OrganizationDetails, organizations_create_many
 from .transitions import BY_IMPORT, Status, event_for, refresh_count_on_commit
+
+SET_ASIDE_DOMAIN = "set-aside.invalid"
 
 
 class ImportRefused(Exception):
@@ -31,6 +34,44 @@ class ImportSummary:
     endorsements_created: int
     organizations_created: int
     skipped: int
+    set_aside: int = 0
+
+
+def _sign_up_set_aside(planned: imports.PlannedRow) -> None:
+    """An unconfirmed online sign-up used an address that the file gives to an organisation
+    staff vouch for. The sign-up is not merged into it (nothing its author typed should
+    survive into that record) nor deleted (a moderator may want to see who tried): it keeps
+    its details and its unverified endorsements, loses the address, and is flagged. Without
+    its address row the confirmation link already mailed stops working, so none of its
+    endorsements can ever be published; the purge of unconfirmed sign-ups removes it after
+    UNVERIFIED_RETENTION_DAYS like any other."""
+    record = planned.set_aside
+    assert record is not None
+    user = User.objects.select_for_update().get(pk=record.user_id)
+    if EmailAddress.objects.filter(user=user, verified=True).exists():
+        raise ImportRefused(
+            _(
+                "%(email)s was confirmed while you were looking at the preview. Upload the "
+                "file again to see what the import would do now."
+            )
+            % {"email": record.email}
+        )
+    EmailAddress.objects.filter(user=user).delete()
+    user.email = f"{user.pk}@{SET_ASIDE_DOMAIN}"
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["email", "is_active", "password"])
+    organization = Organization.objects.select_for_update().get(pk=record.pk)
+    organization.duplicate_reasons = [
+        *organization.duplicate_reasons,
+        _(
+            "Set aside by an import on %(date)s: this online sign-up never confirmed its "
+            "address, which a file of signatures collected offline gives to “%(name)s”."
+        )
+        % {"date": date_format(timezone.localdate()), "name": planned.signatory.name},
+    ]
+    organization.possible_duplicate = True
+    organization.save(update_fields=["duplicate_reasons", "possible_duplicate", "updated_at"])
 
 
 def _organizations_import(rows: Sequence[imports.PlannedRow]) -> list[Organization]:
@@ -86,10 +127,11 @@ def signatories_import(
     """Record signatures collected offline, all or nothing. Each row is matched to an
     organisation on record (same email, or same name and country) or creates one; an
     organisation that already endorsed the letter is left as it is, so importing a file twice
-    adds nothing. Imported endorsements are approved, marked imported and attributed to
-    `actor` (the staff member) or to "import"; nobody is mailed. With `status=pending` they
-    wait for a moderator instead (signatures whose authenticity someone still has to
-    check)."""
+    adds nothing. An unconfirmed online sign-up is never matched: the file's row wins and the
+    sign-up is set aside (see `_sign_up_set_aside`). Imported endorsements are approved,
+    marked imported and attributed to `actor` (the staff member) or to "import"; nobody is
+    mailed. With `status=pending` they wait for a moderator instead (signatures whose
+    authenticity someone still has to check)."""
     if status not in (Status.APPROVED, Status.PENDING):
         raise ValueError(f"Imported endorsements are approved or pending, not {status}.")
     approved = status == Status.APPROVED
@@ -101,6 +143,9 @@ def signatories_import(
             # Planned again here, under the lock: what the preview showed may have changed.
             plan = imports.plan_import(letter=letter, rows=dict(enumerate(signatories, start=1)))
             rows = {number: planned for number, planned in plan.items() if not planned.skip}
+            for planned in rows.values():
+                if planned.set_aside is not None:
+                    _sign_up_set_aside(planned)
             new_rows = {
                 number: planned for number, planned in rows.items() if planned.organization is None
             }
@@ -152,4 +197,5 @@ def signatories_import(
         endorsements_created=len(endorsements),
         organizations_created=len(new_rows),
         skipped=len(plan) - len(rows),
+        set_aside=sum(planned.set_aside is not None for planned in rows.values()),
     )

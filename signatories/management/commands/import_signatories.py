@@ -73,6 +73,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     _("line %(line)d: %(outcome)s")
                     % {"line": imports.line_of(number), "outcome": planned.outcome}
+                    + (f" {planned.note}" if planned.note else "")
                 )
             self.stdout.write(
                 _("Dry run: nothing was written (%(count)d rows checked).") % {"count": len(plan)}
