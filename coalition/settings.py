@@ -335,3 +335,17 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 # After a Redis call fails (refused, or no answer within REDIS_TIMEOUT_SECONDS), the cache and
 # the publishing of tasks skip that server for this long, then one call tries it again.
 REDIS_CIRCUIT_BREAK_SECONDS = env.float("REDIS_CIRCUIT_BREAK_SECONDS", default=5.0)
+
+# Offline import (docs/configuration.md, "Offline import"): an uploaded file waits in a private
+# directory between its preview and its confirmation, under a random name; files over a size or
+# a row cap are refused with a message, so that neither the preview nor the confirmation comes
+# near gunicorn's timeout or the worker's memory.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+# Empty: a directory of its own in the system's temporary directory (signatories/uploads.py).
+IMPORT_UPLOAD_DIR = env.str("IMPORT_UPLOAD_DIR", default="")
+IMPORT_UPLOAD_MAX_AGE_SECONDS = env.int("IMPORT_UPLOAD_MAX_AGE_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE["import-uploads-remove-stale"] = {
+    "task": "signatories.tasks.import_uploads_remove_stale",
+    "schedule": 900.0,
+}

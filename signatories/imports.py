@@ -2,24 +2,36 @@
 English names, every row checked, and how each row matches what the database already holds.
 
 Nothing here writes; `services.imports.signatories_import` does, for the admin and the
-command alike.
+command alike. Everything the confirmation could trip on (a NUL, a name too long for its
+column) is refused here, at the preview, with the line and the reason; and the matching looks
+up every row's organisation in a few queries, not a few per row.
 """
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import tablib
+import openpyxl
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
-from import_export.formats.base_formats import CSV, XLSX
 
 from letters.models import Letter
 
@@ -73,11 +85,38 @@ COUNTRY_ALIASES = {
     "macedonia": "MK",
     "state of palestine": "PS",
 }
-MAX_LENGTHS = {"organization": 200, "city": 100, "website": 300, "email": 254}
+
+
+def _max_length(model: type[Organization] | type[User], name: str) -> int:
+    column = model._meta.get_field(name)
+    assert isinstance(column, models.CharField) and column.max_length is not None
+    return column.max_length
+
+
+# Checked against the columns the rows go to, so that the confirmation cannot fail on a value
+# the preview accepted.
+MAX_LENGTHS = {
+    "organization": _max_length(Organization, "name"),
+    "city": _max_length(Organization, "city"),
+    "website": _max_length(Organization, "website"),
+    "email": _max_length(User, "email"),
+}
+# Columns past this one are not read: a sheet with a cell in column XFD (16,384) on every row
+# must not make rows of 16,384 cells. A real file has six columns and a few notes.
+MAX_COLUMNS = 50
+# An .xlsx is a zip of XML: its parts may expand to this many times the upload cap, several
+# times what a sheet of IMPORT_MAX_ROWS real rows takes; a zip bomb stops here.
+XLSX_MAX_EXPANSION = 10
+# C0 and C1 control characters (Unicode category Cc). Tabs and line breaks are folded into
+# spaces before this is looked for; what remains has no place in a name or an address, and
+# PostgreSQL refuses NUL in text outright.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# SQL parameters per query: well under SQLite's limit (32,766) and PostgreSQL's (65,535).
+LOOKUP_CHUNK = 5000
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read: a missing column, an unknown format."""
+    """The file as a whole cannot be read: a missing column, an unknown format, a cap."""
 
 
 @dataclass(frozen=True)
@@ -96,11 +135,20 @@ class OfflineSignatory:
 
     @property
     def normalized_name(self) -> str:
-        return normalize_name(self.name)
+        return normalize_name(self.name)[:200]
 
     @property
     def kind_label(self) -> str:
         return str(Organization.Kind(self.kind).label)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's cells as read: the header row, then every row under it (an empty line is an
+    empty tuple, so that row numbers stay those of the spreadsheet)."""
+
+    headers: tuple[Any, ...]
+    rows: list[tuple[Any, ...]]
 
 
 @dataclass
@@ -110,19 +158,8 @@ class ParsedFile:
     rows: dict[int, OfflineSignatory] = field(default_factory=dict)
     errors: dict[int, dict[str, list[str]]] = field(default_factory=dict)
     blank: set[int] = field(default_factory=set)
-
-
-@dataclass
-class PlannedRow:
-    """What importing one row would do, for the preview."""
-
-    signatory: OfflineSignatory | None
-    outcome: str
-    skip: bool
-    pk: None = None
-
-    def __str__(self) -> str:
-        return self.signatory.name if self.signatory else ""
+    # The cells of each invalid row, to show beside its errors.
+    invalid_values: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 def line_of(row_number: int) -> int:
@@ -133,15 +170,131 @@ def line_of(row_number: int) -> int:
 # Reading ---------------------------------------------------------------------------------
 
 
-def read_file(path: Path) -> tablib.Dataset:
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return CSV(encoding="utf-8-sig").create_dataset(path.read_bytes())
-    if suffix == ".xlsx":
-        return XLSX().create_dataset(path.read_bytes())
-    raise ImportFileError(
-        _("Use a .csv (UTF-8) or .xlsx file, not “%(name)s”.") % {"name": path.name}
-    )
+def extension_of(name: str) -> str:
+    extension = Path(name).suffix.lower().lstrip(".")
+    if extension not in ("csv", "xlsx"):
+        raise ImportFileError(
+            _("Use a .csv (UTF-8) or .xlsx file, not “%(name)s”.") % {"name": Path(name).name}
+        )
+    return extension
+
+
+def too_large_message(size: int) -> str:
+    return _(
+        "The file is %(size)s; files of up to %(limit)s can be imported. Split it into "
+        "smaller files and import them one after the other."
+    ) % {"size": filesizeformat(size), "limit": filesizeformat(settings.IMPORT_MAX_BYTES)}
+
+
+def read_file(path: Path) -> Table:
+    """A file on the server's disk (the command's), under the same caps as an upload."""
+    extension = extension_of(path.name)
+    size = path.stat().st_size
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportFileError(too_large_message(size))
+    return read_table(path.read_bytes(), extension=extension)
+
+
+def read_table(content: bytes, *, extension: str) -> Table:
+    """The cells of a .csv or .xlsx file, at most IMPORT_MAX_ROWS rows under the header."""
+    if len(content) > settings.IMPORT_MAX_BYTES:
+        raise ImportFileError(too_large_message(len(content)))
+    rows = _csv_rows(content) if extension == "csv" else _xlsx_rows(content)
+    try:
+        headers = next(rows)
+    except StopIteration:
+        raise ImportFileError(_("The file is empty.")) from None
+    return Table(headers=tuple(headers), rows=_capped(rows, settings.IMPORT_MAX_ROWS))
+
+
+def _capped(rows: Iterator[Sequence[Any]], limit: int) -> list[tuple[Any, ...]]:
+    """The rows, empty ones at the end dropped, refused past `limit` lines (empty lines
+    between rows count: they keep the spreadsheet's line numbers)."""
+    kept: list[tuple[Any, ...]] = []
+    empty_run = 0
+    try:
+        for row in rows:
+            values = _trimmed(row)
+            if not values:
+                empty_run += 1
+                continue
+            if len(kept) + empty_run + 1 > limit:
+                raise ImportFileError(
+                    ngettext(
+                        "The file has more than %(limit)d line under the column names; split it "
+                        "into smaller files and import them one after the other.",
+                        "The file has more than %(limit)d lines under the column names; split "
+                        "it into smaller files and import them one after the other.",
+                        limit,
+                    )
+                    % {"limit": limit}
+                )
+            kept.extend([()] * empty_run)
+            empty_run = 0
+            kept.append(values)
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+    return kept
+
+
+def _trimmed(row: Sequence[Any]) -> tuple[Any, ...]:
+    """The row without its trailing empty cells (a spreadsheet pads rows to its widest)."""
+    end = len(row)
+    while end and (row[end - 1] is None or str(row[end - 1]).strip() == ""):
+        end -= 1
+    return tuple(row[:end])
+
+
+def _csv_rows(content: bytes) -> Iterator[Sequence[Any]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _("The file is not UTF-8 text: in your spreadsheet, save it as “CSV UTF-8”.")
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:
+            yield row[:MAX_COLUMNS]
+    except csv.Error as error:
+        raise ImportFileError(
+            _("Line %(line)d could not be read as CSV (%(error)s).")
+            % {"line": reader.line_num, "error": error}
+        ) from error
+
+
+def _xlsx_rows(content: bytes) -> Iterator[Sequence[Any]]:
+    not_a_workbook = _("The file could not be read as an Excel workbook (.xlsx).")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            # zipfile stops at each part's declared size, so the declared sizes bound the XML.
+            expanded = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ImportFileError(not_a_workbook) from None
+    if expanded > XLSX_MAX_EXPANSION * settings.IMPORT_MAX_BYTES:
+        raise ImportFileError(
+            _("The workbook unpacks to %(size)s, more than a sheet of signatures needs.")
+            % {"size": filesizeformat(expanded)}
+        )
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl fails in many ways on a broken file, none of them ours
+        raise ImportFileError(not_a_workbook) from error
+    try:
+        if not workbook.worksheets:
+            raise ImportFileError(not_a_workbook)
+        sheet = workbook.worksheets[0]
+        # The sheet's own <dimension> is the writer's claim, not a fact: trusting
+        # "A1:XFD2000" in a 1.5 KB file had the server allocate 360 MB of empty cells.
+        sheet.reset_dimensions()
+        try:
+            yield from sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        except Exception as error:  # a malformed sheet part, found as it is parsed
+            raise ImportFileError(not_a_workbook) from error
+    finally:
+        workbook.close()
 
 
 def _header(value: Any) -> str:
@@ -167,6 +320,8 @@ def _countries_by_name() -> dict[str, str]:
     return {**names, **COUNTRY_ALIASES}
 
 
+# A file names the same few dozen countries thousands of times.
+@functools.lru_cache(maxsize=4096)
 def country_code(value: str) -> str | None:
     """An ISO 3166-1 code (alpha-2 or alpha-3) or an English country name, as alpha-2."""
     text = value.strip()
@@ -197,12 +352,16 @@ def _kind(value: str) -> str | None:
     return _kinds().get(normalize_name(value))
 
 
+_url_validator = URLValidator(schemes=["http", "https"])
+_email_validator = EmailValidator()
+
+
 def _website(value: str) -> str | None:
     if not value:
         return ""
     url = value if "://" in value else f"https://{value}"
     try:
-        URLValidator(schemes=["http", "https"])(url)
+        _url_validator(url)
     except ValidationError:
         return None
     return url
@@ -210,65 +369,111 @@ def _website(value: str) -> str | None:
 
 def _email(value: str) -> str | None:
     try:
-        EmailValidator()(value)
+        _email_validator(value)
     except ValidationError:
         return None
-    return value.lower()
+    return User.objects.normalize_email(value).lower()
+
+
+def _too_long(limit: int) -> str:
+    return _("Longer than %(limit)d characters.") % {"limit": limit}
 
 
 def parse_row(values: dict[str, str]) -> OfflineSignatory | dict[str, list[str]]:
-    """One row of the file, or what is wrong with it, by column."""
+    """One row of the file, or what is wrong with it, by column. Every value is checked as
+    it will be stored, so that what passes here also passes the database."""
     errors: dict[str, list[str]] = {}
-    for column, limit in MAX_LENGTHS.items():
-        if len(values[column]) > limit:
-            errors.setdefault(column, []).append(
-                _("Longer than %(limit)d characters.") % {"limit": limit}
+    clean: dict[str, str] = {}
+    for column, value in values.items():
+        control = CONTROL_CHARACTER.search(value)
+        if control:
+            errors[column] = [
+                _(
+                    "Contains a control character (U+%(code)04X), which no name or address "
+                    "may hold: retype this cell."
+                )
+                % {"code": ord(control.group())}
+            ]
+        else:
+            clean[column] = value
+
+    def check(column: str, message: str) -> None:
+        errors.setdefault(column, []).append(message)
+
+    name = clean.get("organization")
+    if name is not None:
+        if not name:
+            check("organization", _("The organisation's name is missing."))
+        elif not normalize_name(name):
+            check("organization", _("The organisation's name has no letters or digits."))
+        elif len(name) > MAX_LENGTHS["organization"]:
+            check("organization", _too_long(MAX_LENGTHS["organization"]))
+    city = clean.get("city")
+    if city is not None and len(city) > MAX_LENGTHS["city"]:
+        check("city", _too_long(MAX_LENGTHS["city"]))
+
+    country = None
+    if "country" in clean:
+        country = country_code(clean["country"])
+        if country is None:
+            check(
+                "country",
+                _(
+                    "Unknown country “%(value)s”: use an ISO code such as FR or an English "
+                    "name such as France."
+                )
+                % {"value": clean["country"]}
+                if clean["country"]
+                else _("The country is missing."),
             )
-    name = values["organization"]
-    if not name:
-        errors.setdefault("organization", []).append(_("The organisation's name is missing."))
-    country = country_code(values["country"])
-    if country is None:
-        errors.setdefault("country", []).append(
-            _(
-                "Unknown country “%(value)s”: use an ISO code such as FR or an English name "
-                "such as France."
+
+    email = None
+    if "email" in clean:
+        email = _email(clean["email"])
+        if email is None:
+            check(
+                "email",
+                _("“%(value)s” is not an email address.") % {"value": clean["email"]}
+                if clean["email"]
+                else _("The email address is missing: it is how the organisation is recognised."),
             )
-            % {"value": values["country"]}
-            if values["country"]
-            else _("The country is missing.")
-        )
-    email = _email(values["email"])
-    if email is None:
-        errors.setdefault("email", []).append(
-            _("“%(value)s” is not an email address.") % {"value": values["email"]}
-            if values["email"]
-            else _("The email address is missing: it is how the organisation is recognised.")
-        )
-    website = _website(values["website"])
-    if website is None:
-        errors.setdefault("website", []).append(
-            _("“%(value)s” is not a website address.") % {"value": values["website"]}
-        )
-    kind = _kind(values["type"])
-    if kind is None:
-        with translation.override("en"):
-            known = ", ".join(str(label) for label in Organization.Kind.labels)
-        errors.setdefault("type", []).append(
-            _("Unknown type “%(value)s”; use one of: %(known)s.")
-            % {"value": values["type"], "known": known}
-        )
+        elif len(email) > MAX_LENGTHS["email"]:
+            check("email", _too_long(MAX_LENGTHS["email"]))
+
+    website = None
+    if "website" in clean:
+        website = _website(clean["website"])
+        if website is None:
+            check(
+                "website", _("“%(value)s” is not a website address.") % {"value": clean["website"]}
+            )
+        elif len(website) > MAX_LENGTHS["website"]:
+            # Counted with the https:// that a bare address gets.
+            check("website", _too_long(MAX_LENGTHS["website"]))
+
+    kind = None
+    if "type" in clean:
+        kind = _kind(clean["type"])
+        if kind is None:
+            with translation.override("en"):
+                known = ", ".join(str(label) for label in Organization.Kind.labels)
+            check(
+                "type",
+                _("Unknown type “%(value)s”; use one of: %(known)s.")
+                % {"value": clean["type"], "known": known},
+            )
+
     if errors:
         return errors
-    assert country is not None and email is not None and website is not None and kind is not None
+    assert name and country and email and website is not None and kind and city is not None
     return OfflineSignatory(
-        name=name, country=country, city=values["city"], website=website, email=email, kind=kind
+        name=name, country=country, city=city, website=website, email=email, kind=kind
     )
 
 
-def parse_dataset(dataset: tablib.Dataset) -> ParsedFile:
+def parse_table(table: Table) -> ParsedFile:
     """Check every row, so that a refused file names all its bad rows at once."""
-    headers = [_header(heading) for heading in dataset.headers or []]
+    headers = [_header(heading) for heading in table.headers]
     missing = [column for column in REQUIRED_COLUMNS if column not in headers]
     if missing:
         raise ImportFileError(
@@ -278,10 +483,19 @@ def parse_dataset(dataset: tablib.Dataset) -> ParsedFile:
                 "all": ", ".join(COLUMNS),
             }
         )
+    # The first column of each name wins, as a reader of the sheet would take it.
+    positions: dict[str, int] = {}
+    for position, heading in enumerate(headers):
+        if heading in COLUMNS:
+            positions.setdefault(heading, position)
     parsed = ParsedFile()
-    for number, raw in enumerate(dataset, start=1):
-        cells = dict(zip(headers, raw, strict=False))
-        values = {column: _cell(cells.get(column)) for column in COLUMNS}
+    for number, raw in enumerate(table.rows, start=1):
+        values = {
+            column: _cell(raw[positions[column]])
+            if column in positions and positions[column] < len(raw)
+            else ""
+            for column in COLUMNS
+        }
         if not any(values.values()):
             parsed.blank.add(number)
             continue
@@ -290,19 +504,33 @@ def parse_dataset(dataset: tablib.Dataset) -> ParsedFile:
             parsed.rows[number] = result
         else:
             parsed.errors[number] = result
+            parsed.invalid_values[number] = values
     _check_accounts(parsed)
     return parsed
+
+
+def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == LOOKUP_CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _check_accounts(parsed: ParsedFile) -> None:
     """An address that belongs to an account without an organisation (a staff member's) cannot
     become an organisation's."""
     emails = {row.email for row in parsed.rows.values()}
-    taken = set(
-        User.objects.filter(email__in=emails, organization__isnull=True).values_list(
-            "email", flat=True
+    taken: set[str] = set()
+    for batch in _chunks(emails):
+        taken.update(
+            User.objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=batch, organization__isnull=True)
+            .values_list("email_lower", flat=True)
         )
-    )
     for number, row in list(parsed.rows.items()):
         if row.email in taken:
             del parsed.rows[number]
@@ -312,32 +540,193 @@ def _check_accounts(parsed: ParsedFile) -> None:
                     % {"email": row.email}
                 ]
             }
+            parsed.invalid_values[number] = {
+                "organization": row.name,
+                "country": row.country,
+                "city": row.city,
+                "website": row.website,
+                "email": row.email,
+                "type": row.kind_label,
+            }
 
 
 # Matching --------------------------------------------------------------------------------
 
 
-def find_organization(signatory: OfflineSignatory) -> Organization | None:
-    """The organisation a row stands for: the same email address, or else the same name
-    (folded) in the same country."""
-    by_email = Organization.objects.filter(user__email__iexact=signatory.email).first()
-    if by_email is not None:
-        return by_email
-    return (
-        Organization.objects.filter(
-            normalized_name=signatory.normalized_name[:200], country=signatory.country
-        )
+@dataclass(frozen=True)
+class OnRecord:
+    """An organisation already on record, as the import sees it."""
+
+    pk: int
+    user_id: int
+    name: str
+    email: str
+    normalized_name: str
+    country: str
+    # Whether a row may be matched to it (see `_trusted`).
+    trusted: bool
+    # Its endorsement of the letter being imported, "" if none.
+    endorsement_status: str
+
+    @property
+    def endorsement_status_label(self) -> str:
+        return str(Endorsement.Status(self.endorsement_status).label)
+
+
+@dataclass
+class Records:
+    """The organisations a file's rows may stand for, found in a few queries for all rows."""
+
+    by_email: dict[str, OnRecord] = field(default_factory=dict)
+    by_name: dict[tuple[str, str], list[OnRecord]] = field(default_factory=dict)
+
+
+def _trusted(*, verified: bool, created_by_import: bool, staff: bool) -> bool:
+    """Whether a row of a file may be matched to this organisation.
+
+    An online sign-up whose address nobody confirmed is only what someone typed: anyone can
+    sign with victim@ngo.org and a name and website of their choosing. Matching a file's row
+    to it would hand the staff's offline signature to that record. Organisations made by an
+    import never confirm an address either, but staff vouched for their file: a second
+    import of the same file must find them. An import makes the organisation and its first
+    endorsement together, marked `imported`, while a sign-up's first endorsement never is;
+    that first endorsement tells the two apart, with no field of its own."""
+    return verified or created_by_import or staff
+
+
+def _candidates(condition: Q) -> list[tuple[Any, ...]]:
+    return list(
+        Organization.objects.annotate(email_lower=Lower("user__email"))
+        .filter(condition)
         .order_by("pk")
-        .first()
+        .values_list(
+            "pk", "user_id", "name", "email_lower", "normalized_name", "country", "user__is_staff"
+        )
     )
+
+
+def _on_record(letter: Letter, candidates: list[tuple[Any, ...]]) -> dict[int, OnRecord]:
+    """The candidates with what decides their matching, in plain queries by primary key.
+    (Folded into the candidates' query as subqueries, the planner's estimates had PostgreSQL
+    compile it with JIT: a second per query, for a few milliseconds of work.)"""
+    organization_ids = sorted({row[0] for row in candidates})
+    user_ids = sorted({row[1] for row in candidates})
+    verified: set[int] = set()
+    for batch in _chunks(user_ids):
+        verified.update(
+            EmailAddress.objects.filter(user_id__in=batch, verified=True).values_list(
+                "user_id", flat=True
+            )
+        )
+    first: dict[int, tuple[Any, int, bool]] = {}
+    status_for_letter: dict[int, str] = {}
+    for batch in _chunks(organization_ids):
+        endorsements = Endorsement.objects.filter(organization_id__in=batch).values_list(
+            "organization_id", "signed_at", "pk", "imported", "letter_id", "status"
+        )
+        for organization_id, signed_at, pk, imported, letter_id, status in endorsements:
+            earliest = first.get(organization_id)
+            if earliest is None or (signed_at, pk) < earliest[:2]:
+                first[organization_id] = (signed_at, pk, imported)
+            if letter_id == letter.pk:
+                status_for_letter[organization_id] = status
+    return {
+        pk: OnRecord(
+            pk=pk,
+            user_id=user_id,
+            name=name,
+            email=email,
+            normalized_name=folded,
+            country=str(country),
+            trusted=_trusted(
+                verified=user_id in verified,
+                created_by_import=pk in first and first[pk][2],
+                staff=staff,
+            ),
+            endorsement_status=status_for_letter.get(pk, ""),
+        )
+        for pk, user_id, name, email, folded, country, staff in candidates
+    }
+
+
+def organizations_on_record(*, letter: Letter, signatories: Iterable[OfflineSignatory]) -> Records:
+    """Every organisation on record with a row's address, or with a row's name (folded) in
+    the row's country: a few queries per few thousand rows, whatever the file's size."""
+    signatories = list(signatories)
+    emails = {signatory.email for signatory in signatories}
+    names = {(signatory.normalized_name, signatory.country) for signatory in signatories}
+    by_email: list[tuple[Any, ...]] = []
+    for batch in _chunks(emails):
+        by_email += _candidates(Q(email_lower__in=batch))
+    # An erased organisation's folded name is empty: no row may match it by name.
+    by_name: list[tuple[Any, ...]] = []
+    for batch in _chunks({name for name, _country in names if name}):
+        by_name += [
+            row
+            for row in _candidates(Q(normalized_name__in=batch))
+            if (row[4], str(row[5])) in names
+        ]
+    on_record = _on_record(letter, by_email + by_name)
+    records = Records()
+    for row in by_email:
+        record = on_record[row[0]]
+        records.by_email[record.email] = record
+    for row in sorted(by_name):
+        record = on_record[row[0]]
+        records.by_name.setdefault((record.normalized_name, record.country), []).append(record)
+    return records
 
 
 def identity_keys(signatory: OfflineSignatory) -> tuple[str, tuple[str, str]]:
     return signatory.email, (signatory.normalized_name, signatory.country)
 
 
+# Planning --------------------------------------------------------------------------------
+
+
+@dataclass
+class PlannedRow:
+    """What importing one row would do."""
+
+    signatory: OfflineSignatory
+    outcome: str
+    skip: bool
+    # The organisation on record the endorsement goes to; None for a new organisation.
+    organization: OnRecord | None = None
+    # An unconfirmed online sign-up that used the row's address: the import sets it aside.
+    set_aside: OnRecord | None = None
+    # What the moderator should look at before confirming.
+    note: str = ""
+
+    @property
+    def creates_organization(self) -> bool:
+        return not self.skip and self.organization is None
+
+
+@dataclass(frozen=True)
+class PlanCounts:
+    new_organizations: int
+    existing_organizations: int
+    skipped: int
+    set_aside: int
+    notes: int
+
+
+def plan_counts(plan: dict[int, PlannedRow]) -> PlanCounts:
+    rows = plan.values()
+    return PlanCounts(
+        new_organizations=sum(row.creates_organization for row in rows),
+        existing_organizations=sum(not row.skip and row.organization is not None for row in rows),
+        skipped=sum(row.skip for row in rows),
+        set_aside=sum(row.set_aside is not None for row in rows),
+        notes=sum(bool(row.note) for row in rows),
+    )
+
+
 def plan_import(*, letter: Letter, rows: dict[int, OfflineSignatory]) -> dict[int, PlannedRow]:
-    """What importing would do to each valid row, for the preview."""
+    """What importing would do to each valid row: the preview shows it, and the service
+    writes exactly this (computing it again once it holds the letter's lock)."""
+    records = organizations_on_record(letter=letter, signatories=rows.values())
     plan: dict[int, PlannedRow] = {}
     seen: dict[object, int] = {}
     for number, signatory in sorted(rows.items()):
@@ -352,26 +741,68 @@ def plan_import(*, letter: Letter, rows: dict[int, OfflineSignatory]) -> dict[in
             continue
         seen.setdefault(email_key, number)
         seen.setdefault(name_key, number)
-        organization = find_organization(signatory)
-        if organization is None:
-            plan[number] = PlannedRow(
-                signatory, _("New organisation, endorsement approved."), False
-            )
-            continue
-        existing = Endorsement.objects.filter(organization=organization, letter=letter).first()
-        if existing is not None:
+
+        note = ""
+        set_aside = None
+        match = records.by_email.get(signatory.email)
+        if match is not None and not match.trusted:
+            # The file's details win over an unconfirmed online sign-up with this address.
+            # That record is set aside rather than merged: nothing its author typed (name,
+            # website, comment, other letters) is carried into the organisation staff vouch
+            # for, and nothing of it is published.
+            set_aside, match = match, None
+            note = _(
+                "An unconfirmed online sign-up (“%(name)s”) used this address; the file's "
+                "details replace it. The sign-up is set aside, unpublished, for review."
+            ) % {"name": set_aside.name}
+        if match is None:
+            same_name = [
+                record
+                for record in records.by_name.get(name_key, [])
+                if set_aside is None or record.pk != set_aside.pk
+            ]
+            match = next((record for record in same_name if record.trusted), None)
+            if match is None and same_name and not note:
+                note = _(
+                    "An unconfirmed online sign-up has the same name and country (“%(name)s”); "
+                    "it is left as it is, and the new organisation is flagged as a possible "
+                    "duplicate of it."
+                ) % {"name": same_name[0].name}
+        if match is not None:
+            earlier = seen.get(("organization", match.pk))
+            if earlier is not None:
+                plan[number] = PlannedRow(
+                    signatory,
+                    _("Same organisation as line %(line)d: skipped.") % {"line": line_of(earlier)},
+                    skip=True,
+                )
+                continue
+            seen[("organization", match.pk)] = number
+            if match.endorsement_status:
+                # Nothing is written for a skipped row, so nothing is set aside either.
+                plan[number] = PlannedRow(
+                    signatory,
+                    _("“%(name)s” already endorsed this letter (%(status)s): skipped.")
+                    % {"name": match.name, "status": match.endorsement_status_label},
+                    skip=True,
+                    organization=match,
+                )
+                continue
             plan[number] = PlannedRow(
                 signatory,
-                _("“%(name)s” already endorsed this letter (%(status)s): skipped.")
-                % {"name": organization.name, "status": existing.get_status_display()},
-                skip=True,
+                _("Existing organisation “%(name)s”, endorsement approved.") % {"name": match.name},
+                skip=False,
+                organization=match,
+                set_aside=set_aside,
+                note=note,
             )
             continue
         plan[number] = PlannedRow(
             signatory,
-            _("Existing organisation “%(name)s”, endorsement approved.")
-            % {"name": organization.name},
+            _("New organisation, endorsement approved."),
             skip=False,
+            set_aside=set_aside,
+            note=note,
         )
     return plan
 
@@ -393,4 +824,13 @@ def import_summary_text(summary: ImportSummary) -> str:
         "%(count)d rows skipped: the organisation had already endorsed the letter.",
         summary.skipped,
     ) % {"count": summary.skipped}
-    return f"{created} ({organizations}). {skipped}"
+    text = f"{created} ({organizations}). {skipped}"
+    if summary.set_aside:
+        text += " " + ngettext(
+            "%(count)d unconfirmed online sign-up that used an address of the file was set "
+            "aside, unpublished: find it among possible duplicates.",
+            "%(count)d unconfirmed online sign-ups that used addresses of the file were set "
+            "aside, unpublished: find them among possible duplicates.",
+            summary.set_aside,
+        ) % {"count": summary.set_aside}
+    return text

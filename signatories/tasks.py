@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import counts, outbox
+from . import counts, outbox, uploads
 from .services import moderation, privacy
 
 
@@ -27,3 +27,8 @@ def moderation_digest_send() -> int:
 @shared_task(acks_late=True)
 def unverified_signups_purge() -> int:
     return privacy.unverified_signups_purge()
+
+
+@shared_task(acks_late=True)
+def import_uploads_remove_stale() -> int:
+    return uploads.import_uploads_remove_stale()

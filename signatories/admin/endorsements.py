@@ -36,15 +36,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX, Format
 from import_export.forms import ExportForm
-from import_export.results import Result
 from import_export.signals import post_export
 
 from coalition.admin import ModelAdmin
 
-from .. import imports
 from ..exports import staff
 from ..models import Endorsement, EndorsementEvent, User
-from ..services import imports as offline_import
 from ..services import moderation, signing
 from .display import duplicate_flag, flag, website_link
 from .filters import (
@@ -53,7 +50,7 @@ from .filters import (
     HeldFilter,
     WorkQueueStatusFilter,
 )
-from .imports import LetterConfirmImportForm, LetterImportForm, OfflineSignatoryResource
+from .imports import OfflineImportMixin
 
 logger = logging.getLogger(__name__)
 Status = Endorsement.Status
@@ -123,7 +120,7 @@ class EndorsementEventInline(admin.TabularInline):
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(ImportExportMixin, ModelAdmin):
+class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
     list_display = (
         "organization_name",
         "country",
@@ -207,15 +204,9 @@ class EndorsementAdmin(ImportExportMixin, ModelAdmin):
         "duplicate_detail",
     )
     change_form_template = "admin/signatories/endorsement/change_form.html"
-    import_template_name = "admin/signatories/endorsement/import.html"
-    import_form_class = LetterImportForm
-    confirm_form_class = LetterConfirmImportForm
     # A plain format choice: the selectable-fields form relies on inline scripts our CSP blocks.
     export_form_class = ExportForm
     export_formats = [CSV, XLSX, JSON]
-    import_formats = [CSV, XLSX]
-    # The audit trail records imports; the admin log would record rows that never existed.
-    skip_admin_log = True
 
     # Columns ---------------------------------------------------------------------------
 
@@ -619,35 +610,3 @@ class EndorsementAdmin(ImportExportMixin, ModelAdmin):
         )
         post_export.send(sender=None, model=self.model)
         return response
-
-    # Import ----------------------------------------------------------------------------
-
-    def get_import_resource_classes(self, request: HttpRequest) -> list[type]:
-        return [OfflineSignatoryResource]
-
-    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs: Any) -> dict[str, Any]:
-        form = kwargs.get("form")
-        letter = getattr(form, "cleaned_data", {}).get("letter")
-        return {"letter": letter, "actor": request.user}
-
-    def get_confirm_form_initial(self, request: HttpRequest, import_form: Any) -> dict[str, Any]:
-        initial = super().get_confirm_form_initial(request, import_form)
-        if import_form is not None:
-            initial["letter"] = import_form.cleaned_data["letter"].pk
-        return initial
-
-    def process_result(self, result: Result, request: HttpRequest) -> HttpResponse:
-        if result.has_errors() or result.has_validation_errors():
-            # Only possible if the data changed between the preview and the confirmation.
-            self.message_user(
-                request,
-                _("Nothing was imported: %(errors)s")
-                % {"errors": " ".join(str(error.error) for error in result.base_errors)},
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(reverse("admin:signatories_endorsement_import"))
-        return super().process_result(result, request)
-
-    def add_success_message(self, result: Result, request: HttpRequest) -> None:
-        summary: offline_import.ImportSummary = result.import_summary
-        self.message_user(request, imports.import_summary_text(summary), messages.SUCCESS)

@@ -1,124 +1,256 @@
-"""The import of signatures collected offline: the admin's forms (the letter they are for) and
-import-export's resource, which previews each row and hands the whole file to the service."""
+"""The import of signatures collected offline, in the admin: upload, preview, confirm.
+
+django-import-export's URLs and Import button stay, but its two views are replaced: they
+trusted the temporary file name the confirmation posted back (any file the server could read
+was imported, then deleted), read an .xlsx by its declared dimension, and built a preview of
+every row, which a file of 20,000 rows takes past the request timeout. Here the upload waits
+in `signatories.uploads` under a random id, the file is read by `signatories.imports` under
+size and row caps, and the preview shows counts, the lines to look at, and a sample.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext, gettext_lazy
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import RegexValidator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from import_export import resources
-from import_export.fields import Field
-from import_export.forms import ConfirmImportForm, ImportForm
-from import_export.instance_loaders import BaseInstanceLoader
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from import_export.admin import ImportMixin
 
 from letters.models import Letter
 
-from .. import imports
+from .. import imports, uploads
 from ..models import User
 from ..services import imports as offline_import
 
+logger = logging.getLogger(__name__)
 
-class LetterImportForm(ImportForm):
+# The preview names every line that needs a look, up to this many, and a sample of the rest:
+# a page of 20,000 rows takes longer to render and to read than the import itself.
+PREVIEW_LINES_SHOWN = 500
+PREVIEW_SAMPLE = 20
+
+
+class OfflineImportForm(forms.Form):
     letter = forms.ModelChoiceField(
         queryset=Letter.objects.order_by("-created_at"),
         label=gettext_lazy("Letter"),
         help_text=gettext_lazy("The letter these organisations signed."),
     )
-    field_order = ["resource", "letter", "import_file", "format"]
+    import_file = forms.FileField(label=gettext_lazy("File (.csv or .xlsx)"))
+
+    def clean_import_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["import_file"]
+        try:
+            imports.extension_of(upload.name or "")
+        except imports.ImportFileError as error:
+            raise ValidationError(str(error)) from error
+        if (upload.size or 0) > settings.IMPORT_MAX_BYTES:
+            raise ValidationError(imports.too_large_message(upload.size or 0))
+        return upload
 
 
-class LetterConfirmImportForm(ConfirmImportForm):
+class OfflineImportConfirmForm(forms.Form):
+    # Only an id of the upload store: never a path, never a name the client chose.
+    upload = forms.CharField(
+        widget=forms.HiddenInput(), validators=[RegexValidator(uploads.UPLOAD_ID)]
+    )
     letter = forms.ModelChoiceField(queryset=Letter.objects.all(), widget=forms.HiddenInput())
 
 
-class OfflineSignatoryResource(resources.Resource):
-    """The admin's import (preview, then confirm) of a file with the columns organization,
-    country, city, website, email, type.
+def _staff_member(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
 
-    Rows are checked here and previewed with what would happen to each; nothing is written row
-    by row. On confirmation the whole file goes to `services.imports.signatories_import` at
-    once, which writes it in one transaction. Any invalid row refuses the file."""
 
-    organization = Field(attribute="signatory__name", column_name="organization")
-    country = Field(attribute="signatory__country", column_name="country")
-    city = Field(attribute="signatory__city", column_name="city")
-    website = Field(attribute="signatory__website", column_name="website")
-    email = Field(attribute="signatory__email", column_name="email")
-    kind = Field(attribute="signatory__kind_label", column_name="type")
-    outcome = Field(attribute="outcome", column_name=_("What happens"))
+class OfflineImportMixin(ImportMixin):
+    """The endorsements admin's import views (see the module's docstring)."""
 
-    class Meta:
-        name = _("Signatures collected offline")
-        instance_loader_class = BaseInstanceLoader
-        use_transactions = True
-        report_skipped = True
+    import_template_name = "admin/signatories/endorsement/import.html"
 
-    def __init__(self, *, letter: Letter | None = None, actor: User | None = None, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.letter = letter
-        self.actor = actor
-        self.parsed = imports.ParsedFile()
-        self.plan: dict[int, imports.PlannedRow] = {}
-        self.summary: offline_import.ImportSummary | None = None
-        self._row_number = 0
-
-    @classmethod
-    def get_display_name(cls) -> str:
-        return str(cls._meta.name)
-
-    def get_user_visible_fields(self) -> list[Field]:
-        return [field for field in self.get_import_fields() if field is not self.fields["outcome"]]
-
-    def before_import(self, dataset: Any, **kwargs: Any) -> None:
-        if self.letter is None:
-            raise imports.ImportFileError(gettext("Choose the letter these signatures are for."))
-        self.parsed = imports.parse_dataset(dataset)
-        self.plan = imports.plan_import(letter=self.letter, rows=self.parsed.rows)
-
-    def before_import_row(self, row: dict[str, Any], **kwargs: Any) -> None:
-        self._row_number = kwargs["row_number"]
-
-    def get_or_init_instance(
-        self, instance_loader: BaseInstanceLoader, row: dict[str, Any]
-    ) -> tuple[imports.PlannedRow, bool]:
-        planned = self.plan.get(self._row_number)
-        if planned is None:
-            skip = self._row_number in self.parsed.blank
-            outcome = gettext("Empty line: skipped.") if skip else ""
-            planned = imports.PlannedRow(signatory=None, outcome=outcome, skip=skip)
-        return planned, True
-
-    def import_instance(self, instance: imports.PlannedRow, row: dict[str, Any], **kwargs: Any):
-        errors = self.parsed.errors.get(self._row_number)
-        if errors:
-            raise ValidationError(errors)
-
-    def skip_row(
-        self,
-        instance: imports.PlannedRow,
-        original: imports.PlannedRow,
-        row: dict[str, Any],
-        import_validation_errors: dict[str, Any] | None = None,
-    ) -> bool:
-        return not import_validation_errors and instance.skip
-
-    def save_instance(self, instance: imports.PlannedRow, is_create: bool, row: Any, **kwargs):
-        """Nothing is written row by row: see after_import."""
-
-    def save_m2m(self, instance: imports.PlannedRow, row: Any, **kwargs: Any) -> None:
-        """No many-to-many relations here."""
-
-    def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
-        if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
-            return
-        assert self.letter is not None
-        self.summary = offline_import.signatories_import(
-            letter=self.letter,
-            signatories=[self.parsed.rows[n] for n in sorted(self.parsed.rows)],
-            actor=self.actor,
+    def _import_page(
+        self, request: HttpRequest, context: dict[str, Any], *, status: int = 200
+    ) -> TemplateResponse:
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request,
+            self.import_template_name,
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Import signatures collected offline"),
+                "opts": self.model._meta,
+                "max_rows": settings.IMPORT_MAX_ROWS,
+                "max_bytes": settings.IMPORT_MAX_BYTES,
+                **context,
+            },
+            status=status,
         )
-        # The admin reports what the service did, not the preview's prediction.
-        result.import_summary = self.summary
+
+    def _import_url(self) -> str:
+        return reverse("admin:signatories_endorsement_import", current_app=self.admin_site.name)
+
+    def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = OfflineImportForm(request.POST or None, request.FILES or None)
+        if request.method != "POST" or not form.is_valid():
+            return self._import_page(request, {"form": form})
+        letter: Letter = form.cleaned_data["letter"]
+        upload: UploadedFile = form.cleaned_data["import_file"]
+        extension = imports.extension_of(upload.name or "")
+        content = b"".join(upload.chunks())
+        try:
+            parsed = imports.parse_table(imports.read_table(content, extension=extension))
+        except imports.ImportFileError as error:
+            form.add_error("import_file", str(error))
+            return self._import_page(request, {"form": form})
+        if parsed.errors:
+            return self._import_page(request, {"form": form, **_invalid_context(parsed)})
+        plan = imports.plan_import(letter=letter, rows=parsed.rows)
+        upload_id = uploads.import_upload_save(content=content, extension=extension)
+        confirm_form = OfflineImportConfirmForm(initial={"upload": upload_id, "letter": letter.pk})
+        return self._import_page(
+            request,
+            {
+                "confirm_form": confirm_form,
+                "letter": letter,
+                "file_name": upload.name,
+                **_preview_context(parsed, plan),
+            },
+        )
+
+    @method_decorator(require_POST)
+    def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = OfflineImportConfirmForm(request.POST)
+        if not confirm_form.is_valid():
+            logger.warning("Import confirmation refused: %s", confirm_form.errors.as_json())
+            return self._import_page(
+                request,
+                {
+                    "form": OfflineImportForm(),
+                    "error": _(
+                        "This confirmation does not name a file uploaded here. Nothing was "
+                        "imported: upload the file again."
+                    ),
+                },
+                status=400,
+            )
+        upload_id = confirm_form.cleaned_data["upload"]
+        if "cancel" in request.POST:
+            uploads.import_upload_cancel(upload_id)
+            self.message_user(
+                request, _("Import cancelled: the uploaded file was deleted."), messages.INFO
+            )
+            return HttpResponseRedirect(self._import_url())
+        try:
+            path, extension = uploads.import_upload_claim(upload_id)
+        except uploads.UploadMissing:
+            return self._import_page(
+                request,
+                {
+                    "form": OfflineImportForm(),
+                    "error": _(
+                        "This upload is no longer here: it was imported or cancelled already, "
+                        "or it waited more than an hour. Upload the file again."
+                    ),
+                },
+                status=400,
+            )
+        try:
+            content = path.read_bytes()
+        finally:
+            uploads.import_upload_remove(path)
+        try:
+            # Read and checked again: the same file, so the same answer, unless the records
+            # it is matched with changed since the preview.
+            parsed = imports.parse_table(imports.read_table(content, extension=extension))
+            if parsed.errors:
+                raise offline_import.ImportRefused(
+                    _("the file no longer passes its checks; upload it again to see why.")
+                )
+            summary = offline_import.signatories_import(
+                letter=confirm_form.cleaned_data["letter"],
+                signatories=[parsed.rows[number] for number in sorted(parsed.rows)],
+                actor=_staff_member(request),
+            )
+        except (imports.ImportFileError, offline_import.ImportRefused) as error:
+            self.message_user(
+                request, _("Nothing was imported: %(error)s") % {"error": error}, messages.ERROR
+            )
+            return HttpResponseRedirect(self._import_url())
+        self.message_user(request, imports.import_summary_text(summary), messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:signatories_endorsement_changelist", current_app=self.admin_site.name)
+        )
+
+
+def _invalid_context(parsed: imports.ParsedFile) -> dict[str, Any]:
+    numbers = sorted(parsed.errors)
+    shown = numbers[:PREVIEW_LINES_SHOWN]
+    return {
+        "invalid_count": len(numbers),
+        "invalid_rows": [
+            {
+                "line": imports.line_of(number),
+                "errors": [
+                    (column, message)
+                    for column, column_messages in parsed.errors[number].items()
+                    for message in column_messages
+                ],
+                "values": [
+                    parsed.invalid_values.get(number, {}).get(column, "")
+                    for column in imports.COLUMNS
+                ],
+            }
+            for number in shown
+        ],
+        "invalid_more": len(numbers) - len(shown),
+        "columns": imports.COLUMNS,
+    }
+
+
+def _preview_row(number: int, planned: imports.PlannedRow) -> dict[str, Any]:
+    signatory = planned.signatory
+    return {
+        "line": imports.line_of(number),
+        "values": [
+            signatory.name,
+            signatory.country,
+            signatory.city,
+            signatory.website,
+            signatory.email,
+            signatory.kind_label,
+        ],
+        "outcome": planned.outcome,
+        "note": planned.note,
+    }
+
+
+def _preview_context(
+    parsed: imports.ParsedFile, plan: dict[int, imports.PlannedRow]
+) -> dict[str, Any]:
+    noted = [(number, planned) for number, planned in sorted(plan.items()) if planned.note]
+    others = [(number, planned) for number, planned in sorted(plan.items()) if not planned.note]
+    return {
+        "counts": imports.plan_counts(plan),
+        "row_count": len(plan),
+        "blank_count": len(parsed.blank),
+        "noted_rows": [_preview_row(n, p) for n, p in noted[:PREVIEW_LINES_SHOWN]],
+        "noted_more": max(len(noted) - PREVIEW_LINES_SHOWN, 0),
+        "sample_rows": [_preview_row(n, p) for n, p in others[:PREVIEW_SAMPLE]],
+        "sample_more": max(len(others) - PREVIEW_SAMPLE, 0),
+        "columns": imports.COLUMNS,
+    }

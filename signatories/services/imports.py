@@ -1,4 +1,6 @@
-"""Signatures collected offline (on paper, by email), imported from a file: all or nothing."""
+"""Signatures collected offline (on paper, by email), imported from a file: all or nothing,
+in a few queries per few thousand rows, so that a file of 20,000 rows is written well inside a
+web request's time."""
 
 from __future__ import annotations
 
@@ -6,16 +8,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.db import transaction
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from letters.models import Letter
 
 from .. import imports
-from ..models import Endorsement, Organization, User
-from .organizations import OrganizationDetails, organization_create
-from .transitions import BY_IMPORT, Status, record_event, refresh_count_on_commit
+from ..models import Endorsement, EndorsementEvent, Organization, User
+from .organizations import OrganizationDetails, organizations_create_many
+from .transitions import BY_IMPORT, Status, event_for, refresh_count_on_commit
+
+SET_ASIDE_DOMAIN = "set-aside.invalid"
 
 
 class ImportRefused(Exception):
@@ -27,28 +34,86 @@ class ImportSummary:
     endorsements_created: int
     organizations_created: int
     skipped: int
+    set_aside: int = 0
 
 
-def _organization_import(signatory: imports.OfflineSignatory) -> Organization:
-    if User.objects.filter(email__iexact=signatory.email).exists():
-        # The row check refuses this too; here it guards against an account made since.
+def _sign_up_set_aside(planned: imports.PlannedRow) -> None:
+    """An unconfirmed online sign-up used an address that the file gives to an organisation
+    staff vouch for. The sign-up is not merged into it (nothing its author typed should
+    survive into that record) nor deleted (a moderator may want to see who tried): it keeps
+    its details and its unverified endorsements, loses the address, and is flagged. Without
+    its address row the confirmation link already mailed stops working, so none of its
+    endorsements can ever be published; the purge of unconfirmed sign-ups removes it after
+    UNVERIFIED_RETENTION_DAYS like any other."""
+    record = planned.set_aside
+    assert record is not None
+    user = User.objects.select_for_update().get(pk=record.user_id)
+    if EmailAddress.objects.filter(user=user, verified=True).exists():
         raise ImportRefused(
-            _("%(email)s belongs to an account that is not an organisation's.")
-            % {"email": signatory.email}
+            _(
+                "%(email)s was confirmed while you were looking at the preview. Upload the "
+                "file again to see what the import would do now."
+            )
+            % {"email": record.email}
         )
-    user = User.objects.create_user(email=signatory.email)
-    # Unverified: nobody has confirmed this address. The contact gets no mail from the import.
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
-    return organization_create(
-        user=user,
-        details=OrganizationDetails(
-            name=signatory.name,
-            country=signatory.country,
-            city=signatory.city,
-            website=signatory.website,
-            kind=signatory.kind,
-            contact_name=signatory.contact_name,
-        ),
+    EmailAddress.objects.filter(user=user).delete()
+    user.email = f"{user.pk}@{SET_ASIDE_DOMAIN}"
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["email", "is_active", "password"])
+    organization = Organization.objects.select_for_update().get(pk=record.pk)
+    organization.duplicate_reasons = [
+        *organization.duplicate_reasons,
+        _(
+            "Set aside by an import on %(date)s: this online sign-up never confirmed its "
+            "address, which a file of signatures collected offline gives to “%(name)s”."
+        )
+        % {"date": date_format(timezone.localdate()), "name": planned.signatory.name},
+    ]
+    organization.possible_duplicate = True
+    organization.save(update_fields=["duplicate_reasons", "possible_duplicate", "updated_at"])
+
+
+def _organizations_import(rows: Sequence[imports.PlannedRow]) -> list[Organization]:
+    """Accounts and organisations for the rows nobody is on record for, in bulk."""
+    emails = [row.signatory.email for row in rows]
+    for start in range(0, len(emails), imports.LOOKUP_CHUNK):
+        taken = (
+            User.objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails[start : start + imports.LOOKUP_CHUNK])
+            .values_list("email_lower", flat=True)
+            .first()
+        )
+        if taken:
+            # The row check refuses this too; here it guards against an account made since.
+            raise ImportRefused(
+                _("%(email)s belongs to an account that is not an organisation's.")
+                % {"email": taken}
+            )
+    # Unusable passwords: nobody signs in with one. The contacts get no mail from the import.
+    users = User.objects.bulk_create(
+        User(email=email, password=make_password(None), is_staff=False, is_superuser=False)
+        for email in emails
+    )
+    # Unverified: nobody has confirmed these addresses.
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=user, email=user.email, primary=True, verified=False) for user in users
+    )
+    return organizations_create_many(
+        accounts=[
+            (
+                user,
+                OrganizationDetails(
+                    name=row.signatory.name,
+                    country=row.signatory.country,
+                    city=row.signatory.city,
+                    website=row.signatory.website,
+                    kind=row.signatory.kind,
+                    contact_name=row.signatory.contact_name,
+                ),
+            )
+            for user, row in zip(users, rows, strict=True)
+        ]
     )
 
 
@@ -59,48 +124,78 @@ def signatories_import(
     actor: User | None,
     status: str = Status.APPROVED,
 ) -> ImportSummary:
-    """Record signatures collected offline, all or nothing. Each row is matched to an existing
-    organisation (same email, or same name and country) or creates one; an organisation that
-    already endorsed the letter is left as it is, so importing a file twice adds nothing.
-    Imported endorsements are approved, marked imported and attributed to `actor` (the staff
-    member) or to "import"; nobody is mailed. With `status=pending` they wait for a moderator
-    instead (signatures whose authenticity someone still has to check)."""
+    """Record signatures collected offline, all or nothing. Each row is matched to an
+    organisation on record (same email, or same name and country) or creates one; an
+    organisation that already endorsed the letter is left as it is, so importing a file twice
+    adds nothing. An unconfirmed online sign-up is never matched: the file's row wins and the
+    sign-up is set aside (see `_sign_up_set_aside`). Imported endorsements are approved,
+    marked imported and attributed to `actor` (the staff member) or to "import"; nobody is
+    mailed. With `status=pending` they wait for a moderator instead (signatures whose
+    authenticity someone still has to check)."""
     if status not in (Status.APPROVED, Status.PENDING):
         raise ValueError(f"Imported endorsements are approved or pending, not {status}.")
     approved = status == Status.APPROVED
-    created = organizations_created = skipped = 0
-    with transaction.atomic():
-        # One import per letter at a time: two runs of the same file would otherwise both
-        # create an organisation that only its name and country identify.
-        list(Letter.objects.select_for_update().filter(pk=letter.pk))
-        for signatory in signatories:
-            organization = imports.find_organization(signatory)
-            if organization is None:
-                organization = _organization_import(signatory)
-                organizations_created += 1
-            elif Endorsement.objects.filter(organization=organization, letter=letter).exists():
-                skipped += 1
-                continue
-            endorsement = Endorsement.objects.create(
-                organization=organization,
-                letter=letter,
-                status=status,
-                comment=signatory.comment,
-                imported=True,
-                approved_at=timezone.now() if approved else None,
-                decided_by=actor if approved else None,
+    try:
+        with transaction.atomic():
+            # One import per letter at a time: two runs of the same file would otherwise both
+            # create an organisation that only its name and country identify.
+            list(Letter.objects.select_for_update().filter(pk=letter.pk))
+            # Planned again here, under the lock: what the preview showed may have changed.
+            plan = imports.plan_import(letter=letter, rows=dict(enumerate(signatories, start=1)))
+            rows = {number: planned for number, planned in plan.items() if not planned.skip}
+            for planned in rows.values():
+                if planned.set_aside is not None:
+                    _sign_up_set_aside(planned)
+            new_rows = {
+                number: planned for number, planned in rows.items() if planned.organization is None
+            }
+            made = _organizations_import(list(new_rows.values()))
+            organization_ids = {
+                number: organization.pk for number, organization in zip(new_rows, made, strict=True)
+            }
+            organization_ids.update(
+                (number, planned.organization.pk)
+                for number, planned in rows.items()
+                if planned.organization is not None
             )
-            record_event(
-                endorsement,
-                from_status="",
-                to_status=status,
-                actor=actor,
-                label=BY_IMPORT,
-                reason=_("Signature collected offline, imported from a file."),
+            now = timezone.now()
+            endorsements = Endorsement.objects.bulk_create(
+                Endorsement(
+                    organization_id=organization_ids[number],
+                    letter=letter,
+                    status=status,
+                    comment=planned.signatory.comment,
+                    imported=True,
+                    approved_at=now if approved else None,
+                    decided_by=actor if approved else None,
+                )
+                for number, planned in sorted(rows.items())
             )
-            created += 1
-        if created and approved:
-            refresh_count_on_commit(letter)
+            EndorsementEvent.objects.bulk_create(
+                event_for(
+                    endorsement,
+                    from_status="",
+                    to_status=status,
+                    actor=actor,
+                    label=BY_IMPORT,
+                    reason=_("Signature collected offline, imported from a file."),
+                )
+                for endorsement in endorsements
+            )
+            if endorsements and approved:
+                refresh_count_on_commit(letter)
+    except IntegrityError as error:
+        # An online signature or account for one of these organisations, made between the
+        # plan and the write: the unique constraints refuse it, and nothing is written.
+        raise ImportRefused(
+            _(
+                "An organisation of the file signed online or was created while the import "
+                "ran. Nothing was imported: upload the file again to see the new preview."
+            )
+        ) from error
     return ImportSummary(
-        endorsements_created=created, organizations_created=organizations_created, skipped=skipped
+        endorsements_created=len(endorsements),
+        organizations_created=len(new_rows),
+        skipped=len(plan) - len(rows),
+        set_aside=sum(planned.set_aside is not None for planned in rows.values()),
     )

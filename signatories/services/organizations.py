@@ -3,10 +3,12 @@ Each save goes through `_save_details`, which also looks for possible duplicates
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +23,9 @@ from .transitions import (
     transition,
 )
 
+# SQL parameters per query, well under SQLite's limit (32,766) and PostgreSQL's (65,535).
+LOOKUP_CHUNK = 5000
+
 
 @dataclass(frozen=True)
 class OrganizationDetails:
@@ -33,22 +38,20 @@ class OrganizationDetails:
     description: str = ""
 
 
-def _duplicate_reasons(organization: Organization) -> list[str]:
-    others = Organization.objects.exclude(pk=organization.pk)
+def _duplicate_reasons(
+    organization: Organization, *, same_site: str | None, same_name: str | None
+) -> list[str]:
+    """Why an organisation may be one already on record: `same_site` and `same_name` name
+    another organisation with its website's domain, or its folded name in its country."""
     reasons = []
     domain = organization.website_domain
-    if domain:
-        same_site = others.filter(website_domain=domain).first()
-        if same_site:
-            reasons.append(
-                _("Same website domain (%(domain)s) as “%(other)s”.")
-                % {"domain": domain, "other": same_site.name}
-            )
-    same_name = others.filter(
-        duplicate_key=organization.duplicate_key, country=organization.country
-    ).first()
+    if domain and same_site:
+        reasons.append(
+            _("Same website domain (%(domain)s) as “%(other)s”.")
+            % {"domain": domain, "other": same_site}
+        )
     if same_name:
-        reasons.append(_("Same name and country as “%(other)s”.") % {"other": same_name.name})
+        reasons.append(_("Same name and country as “%(other)s”.") % {"other": same_name})
     email_domain = organization.email_domain
     if (
         domain
@@ -66,8 +69,23 @@ def _duplicate_reasons(organization: Organization) -> list[str]:
     return reasons
 
 
-def _save_details(organization: Organization, details: OrganizationDetails) -> None:
-    """Apply the details, derive what is derived, look for duplicates, save."""
+def _look_for_duplicates(organization: Organization) -> list[str]:
+    others = Organization.objects.exclude(pk=organization.pk)
+    domain = organization.website_domain
+    same_site = (
+        others.filter(website_domain=domain).values_list("name", flat=True).first()
+        if domain
+        else None
+    )
+    same_name = (
+        others.filter(duplicate_key=organization.duplicate_key, country=organization.country)
+        .values_list("name", flat=True)
+        .first()
+    )
+    return _duplicate_reasons(organization, same_site=same_site, same_name=same_name)
+
+
+def _apply_details(organization: Organization, details: OrganizationDetails) -> None:
     organization.name = details.name.strip()
     organization.country = details.country
     organization.city = details.city.strip()
@@ -76,7 +94,12 @@ def _save_details(organization: Organization, details: OrganizationDetails) -> N
     organization.contact_name = details.contact_name.strip()
     organization.description = details.description.strip()
     organization.derive_fields()
-    organization.duplicate_reasons = _duplicate_reasons(organization)
+
+
+def _save_details(organization: Organization, details: OrganizationDetails) -> None:
+    """Apply the details, derive what is derived, look for duplicates, save."""
+    _apply_details(organization, details)
+    organization.duplicate_reasons = _look_for_duplicates(organization)
     organization.possible_duplicate = bool(organization.duplicate_reasons)
     organization.save()
 
@@ -107,6 +130,66 @@ def organization_create(*, user: User, details: OrganizationDetails) -> Organiza
     organization = Organization(user=user)
     _save_details(organization, details)
     return organization
+
+
+def organizations_create_many(
+    *, accounts: Sequence[tuple[User, OrganizationDetails]]
+) -> list[Organization]:
+    """Many organisations at once (an offline import of thousands of rows): the same details
+    and the same duplicate checks as `organization_create`, in a few queries for them all.
+    Each is compared with those on record and with the others made in the same call."""
+    organizations = []
+    for user, details in accounts:
+        organization = Organization(user=user)
+        _apply_details(organization, details)
+        organizations.append(organization)
+    domains = sorted({o.website_domain for o in organizations if o.website_domain})
+    names = sorted({o.duplicate_key for o in organizations})
+    by_site: dict[str, list[str]] = {}
+    by_name: dict[tuple[str, str], list[str]] = {}
+    for start in range(0, len(domains), LOOKUP_CHUNK):
+        rows = (
+            Organization.objects.filter(website_domain__in=domains[start : start + LOOKUP_CHUNK])
+            .values_list("website_domain")
+            .annotate(first=Min("name"))
+            .order_by()
+        )
+        for domain, first in rows:
+            by_site[domain] = [first]
+    for start in range(0, len(names), LOOKUP_CHUNK):
+        rows = (
+            Organization.objects.filter(duplicate_key__in=names[start : start + LOOKUP_CHUNK])
+            .values_list("duplicate_key", "country")
+            .annotate(first=Min("name"))
+            .order_by()
+        )
+        for name, country, first in rows:
+            by_name[(name, str(country))] = [first]
+    new_by_site: dict[str, list[int]] = {}
+    new_by_name: dict[tuple[str, str], list[int]] = {}
+    for index, organization in enumerate(organizations):
+        if organization.website_domain:
+            new_by_site.setdefault(organization.website_domain, []).append(index)
+        new_by_name.setdefault((organization.duplicate_key, str(organization.country)), []).append(
+            index
+        )
+
+    def first_other(on_record: list[str], made_here: list[int], index: int) -> str | None:
+        others = on_record + [organizations[i].name for i in made_here if i != index]
+        return min(others) if others else None
+
+    for index, organization in enumerate(organizations):
+        site_key = organization.website_domain
+        name_key = (organization.duplicate_key, str(organization.country))
+        organization.duplicate_reasons = _duplicate_reasons(
+            organization,
+            same_site=first_other(by_site.get(site_key, []), new_by_site.get(site_key, []), index)
+            if site_key
+            else None,
+            same_name=first_other(by_name.get(name_key, []), new_by_name[name_key], index),
+        )
+        organization.possible_duplicate = bool(organization.duplicate_reasons)
+    return Organization.objects.bulk_create(organizations)
 
 
 # What the public list shows of a signatory: a change to any of these needs a new look by a

@@ -20,6 +20,26 @@ BY_DETAILS_CHANGE = "organisation's change of details"
 BY_IMPORT = "import"
 
 
+def event_for(
+    endorsement: Endorsement,
+    *,
+    from_status: str,
+    to_status: str,
+    actor: User | None,
+    label: str,
+    reason: str = "",
+) -> EndorsementEvent:
+    """An audit-trail entry, not yet saved (an import saves thousands in one query)."""
+    return EndorsementEvent(
+        endorsement=endorsement,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_label=(actor.email if actor else label)[:200],
+        reason=reason,
+    )
+
+
 def record_event(
     endorsement: Endorsement,
     *,
@@ -29,14 +49,14 @@ def record_event(
     label: str,
     reason: str = "",
 ) -> None:
-    EndorsementEvent.objects.create(
-        endorsement=endorsement,
+    event_for(
+        endorsement,
         from_status=from_status,
         to_status=to_status,
         actor=actor,
-        actor_label=(actor.email if actor else label)[:200],
+        label=label,
         reason=reason,
-    )
+    ).save()
 
 
 def refresh_count_on_commit(letter: Letter) -> None:

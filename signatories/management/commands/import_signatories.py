@@ -38,7 +38,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("No file at %(path)s.") % {"path": path})
         try:
-            parsed = imports.parse_dataset(imports.read_file(path))
+            parsed = imports.parse_table(imports.read_file(path))
         except imports.ImportFileError as error:
             raise CommandError(_("Nothing was imported: %(error)s") % {"error": error}) from error
         except Exception as error:  # a corrupt workbook, a file that is not UTF-8 text...
@@ -73,6 +73,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     _("line %(line)d: %(outcome)s")
                     % {"line": imports.line_of(number), "outcome": planned.outcome}
+                    + (f" {planned.note}" if planned.note else "")
                 )
             self.stdout.write(
                 _("Dry run: nothing was written (%(count)d rows checked).") % {"count": len(plan)}
