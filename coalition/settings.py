@@ -62,7 +62,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "coalition.languages.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "coalition.context_processors.contact",
+                "coalition.context_processors.languages",
             ],
         },
     },
@@ -242,10 +243,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-# Every user-facing string is marked for translation; a language is listed here once its
-# catalogue exists in locale/ (makemessages, translate, compilemessages), so that nobody is
-# offered a page that is half English.
-LANGUAGES = [("en", _("English"))]
+# Every user-facing string is translated in each catalogue in locale/ (docs/translating.md);
+# tests fail on an untranslated or fuzzy entry.
+LANGUAGES = [
+    ("en", _("English")),
+    ("pt-br", _("Portuguese (Brazil)")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
+    ("ar", _("Arabic")),
+]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from allauth.account import views as account_views
 from allauth.account.decorators import secure_admin_login
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from signatories import views as signatories_views
 
-from . import health
+from . import health, languages
 
 # Staff sign in through allauth's login, so the admin gets its rate limits too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -65,8 +66,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("signatories.urls")),
-    path("", include("letters.urls")),
+    path("i18n/choose/<str:code>/", languages.language_choose, name="language_choose"),
+    path("", include("letters.data_urls")),
+    # The pages: English unprefixed (every existing link keeps working), the other
+    # languages under /pt-br/, /es/, /fr/, /ar/.
+    *i18n_patterns(
+        path("", include("signatories.urls")),
+        path("", include("letters.urls")),
+        prefix_default_language=False,
+    ),
 ]
 
 handler500 = "coalition.errors.server_error"

@@ -9,11 +9,18 @@ from django.http import HttpRequest
 from coalition.admin import ModelAdmin
 from signatories.public import signatory_count_after_letter_change
 
-from .models import Letter
+from .models import Letter, LetterTranslation
+
+
+class LetterTranslationInline(admin.StackedInline):
+    model = LetterTranslation
+    extra = 0
+    fields = ["language", "published", "title", "summary", "body", "recipients"]
 
 
 @admin.register(Letter)
 class LetterAdmin(ModelAdmin):
+    inlines = [LetterTranslationInline]
     list_display = ["title", "status", "moderation", "opens_at", "closes_at", "created_at"]
     list_filter = ["status", "moderation"]
     search_fields = ["title", "slug"]

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 
 import markdown
 import nh3
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +19,11 @@ ALLOWED_TAGS = {
     "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The site's languages (a callable, so that adding one needs no migration)."""
+    return [(code, str(name)) for code, name in settings.LANGUAGES]
 
 
 def render_markdown(text: str) -> SafeString:
@@ -77,6 +84,13 @@ class Letter(models.Model):
         choices=Moderation.choices,
         default=Moderation.REVIEW_FIRST,
     )
+    original_language = models.CharField(
+        _("original language"),
+        max_length=10,
+        choices=language_choices,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the text above is written in."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -98,8 +112,47 @@ class Letter(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self._is_localized_copy:
+            raise RuntimeError("A letter shown in a language is a copy: save the letter itself.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     def get_absolute_url(self) -> str:
         return reverse("letters:detail", kwargs={"slug": self.slug})
+
+    # The language the text of this instance is in, and when that text last changed (see
+    # `localized`).
+    shown_language: str = ""
+    text_updated_at: datetime | None = None
+    _is_localized_copy = False
+
+    def localized(self, language: str) -> Letter:
+        """This letter as a reader of `language` reads it: its published translation into
+        that language when there is one, else the original. A copy, never saved."""
+        text = copy.copy(self)
+        text.shown_language = self.original_language
+        text.text_updated_at = self.updated_at
+        if language != self.original_language:
+            translation = next(
+                (t for t in self.published_translations() if t.language == language), None
+            )
+            if translation is not None:
+                text.title = translation.title
+                text.summary = translation.summary
+                text.body = translation.body
+                text.recipients = translation.recipients
+                text.shown_language = language
+                text.text_updated_at = max(self.updated_at, translation.updated_at)
+        text.__dict__.pop("body_html", None)
+        text._is_localized_copy = True
+        return text
+
+    def published_translations(self) -> list[LetterTranslation]:
+        if "_published_translations" not in self.__dict__:
+            self.__dict__["_published_translations"] = list(
+                self.translations.filter(published=True)
+            )
+        return self.__dict__["_published_translations"]
 
     @cached_property
     def body_html(self) -> SafeString:
@@ -118,3 +171,34 @@ class Letter(models.Model):
     @property
     def is_accepting_signatures(self) -> bool:
         return self.signing_state() == self.Signing.OPEN
+
+
+class LetterTranslation(models.Model):
+    """The letter's text in another language, shown once a person has reviewed it."""
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="translations", verbose_name=_("letter")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=language_choices)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=600)
+    body = models.TextField(_("body"), help_text=_("Markdown. Scripts and styles are removed."))
+    recipients = models.CharField(_("addressed to"), max_length=200)
+    published = models.BooleanField(
+        _("reviewed and published"),
+        default=False,
+        help_text=_("Readers of this language see this text only once this is ticked."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "language"], name="letter_translation_one_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter} ({self.language})"

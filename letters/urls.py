@@ -9,10 +9,7 @@ app_name = "letters"
 urlpatterns = [
     path("", views.home, name="home"),
     path("letters/<slug:slug>/", views.detail, name="detail"),
-    path("letters/<slug:slug>/count.json", views.count_json, name="count_json"),
     path("letters/<slug:slug>/count/", views.count_fragment, name="count_fragment"),
     path("letters/<slug:slug>/signatories/", views.signatories, name="signatories"),
-    path("letters/<slug:slug>/signatories.csv", views.signatories_csv, name="signatories_csv"),
-    path("letters/<slug:slug>/signatories.json", views.signatories_json, name="signatories_json"),
     path("letters/<slug:slug>/embed/", views.embed, name="embed"),
 ]

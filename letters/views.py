@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.formats import number_format
 from django.utils.html import escape
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 from django_countries import countries
@@ -46,7 +46,9 @@ EMBED_HEIGHT = 230
 
 
 def _public_letter(slug: str) -> Letter:
-    return get_object_or_404(Letter.objects.public(), slug=slug)
+    """The letter as this page's reader reads it: in their language when translated."""
+    letter = get_object_or_404(Letter.objects.public(), slug=slug)
+    return letter.localized(get_language())
 
 
 def _share_links(letter: Letter, url: str) -> list[tuple[str, str]]:
@@ -88,7 +90,7 @@ def _share_text(letter: Letter, count: SignatoryCount) -> str:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    letters = list(Letter.objects.public())
+    letters = [letter.localized(get_language()) for letter in Letter.objects.public()]
     open_letters = [letter for letter in letters if letter.is_accepting_signatures]
     other_letters = [letter for letter in letters if not letter.is_accepting_signatures]
     return render(

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from coalition.links import absolute_url
@@ -47,10 +48,13 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth's mail goes through the outbox like ours: written now, sent by Celery."""
         site = {"name": settings.SITE_NAME, "domain": urlsplit(settings.SITE_URL).netloc}
         ctx = {"email": email, "current_site": site, **context}
-        if template_prefix.startswith("account/email/email_confirmation") and context.get("user"):
-            # The owner sees what they would confirm, before they confirm it.
-            ctx.update(_awaiting_confirmation(context["user"]))
-        message = self.render_mail(template_prefix, email, ctx)
+        user = context.get("user")
+        language = user.language if isinstance(user, User) else translation.get_language()
+        with translation.override(language):
+            if template_prefix.startswith("account/email/email_confirmation") and user:
+                # The owner sees what they would confirm, before they confirm it.
+                ctx.update(_awaiting_confirmation(user, language))
+            message = self.render_mail(template_prefix, email, ctx)
         outgoing_mail_queue(kind=template_prefix.rsplit("/", 1)[-1], message=message)
 
     def get_email_confirmation_url(
@@ -69,12 +73,15 @@ class AccountAdapter(DefaultAccountAdapter):
         return hash_ip(ip)
 
 
-def _awaiting_confirmation(user: User) -> dict[str, Any]:
+def _awaiting_confirmation(user: User, language: str) -> dict[str, Any]:
+    endorsements = list(
+        Endorsement.objects.filter(
+            organization__user=user, status=Endorsement.Status.UNVERIFIED
+        ).select_related("letter")
+    )
+    for endorsement in endorsements:
+        endorsement.letter = endorsement.letter.localized(language)
     return {
         "organization": Organization.objects.filter(user=user).first(),
-        "endorsements": list(
-            Endorsement.objects.filter(
-                organization__user=user, status=Endorsement.Status.UNVERIFIED
-            ).select_related("letter")
-        ),
+        "endorsements": endorsements,
     }

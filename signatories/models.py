@@ -16,7 +16,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from letters.models import Letter
+from letters.models import Letter, language_choices
 
 
 def normalize_name(name: str) -> str:
@@ -93,6 +93,10 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment,misc]
     email = models.EmailField(_("email address"), max_length=254, unique=True)
+    # Mail to this account is written in this language (the one it signed in).
+    language = models.CharField(
+        _("language"), max_length=10, choices=language_choices, default=settings.LANGUAGE_CODE
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -218,6 +222,9 @@ class Endorsement(models.Model):
     )
     wants_updates = models.BooleanField(_("send us updates about this campaign"), default=False)
     imported = models.BooleanField(_("imported"), default=False)
+    language = models.CharField(
+        _("language signed in"), max_length=10, blank=True, choices=language_choices
+    )
     signed_at = models.DateTimeField(_("signed"), auto_now_add=True)
     verified_at = models.DateTimeField(_("email verified"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)

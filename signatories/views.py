@@ -11,6 +11,8 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -68,7 +70,7 @@ def _unavailable(request: HttpRequest, letter: Letter) -> HttpResponse:
 @sensitive_post_parameters("email", "contact_name")
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
-    letter = get_object_or_404(Letter.objects.public(), slug=slug)
+    letter = get_object_or_404(Letter.objects.public(), slug=slug).localized(get_language())
     if not letter.is_accepting_signatures:
         return _unavailable(request, letter)
     if request.user.is_authenticated:
@@ -102,6 +104,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
                     # A double click gets one mail; a forged form token is a bot's, and no
                     # mail goes to whatever address it typed.
                     withhold_mail=token == BotTrapForm.FORGED or claim == BotTrapForm.REPEATED,
+                    language=get_language(),
                 )
             except signing.SigningUnavailable:
                 return _unavailable(request, letter)
@@ -146,6 +149,7 @@ def _sign_signed_in(request: AuthenticatedHttpRequest, letter: Letter) -> HttpRe
                 choices=endorsement_form.choices(),
                 held_reason=_held_reasons(request, email="", trap=None),
                 ip_hash=_ip_hash(request),
+                language=get_language(),
             )
         except signing.SigningUnavailable:
             return _unavailable(request, letter)
@@ -172,7 +176,7 @@ def _sign_signed_in(request: AuthenticatedHttpRequest, letter: Letter) -> HttpRe
 
 
 def sign_done(request: HttpRequest, slug: str) -> HttpResponse:
-    letter = get_object_or_404(Letter.objects.public(), slug=slug)
+    letter = get_object_or_404(Letter.objects.public(), slug=slug).localized(get_language())
     return render(
         request,
         "signatories/sign_done.html",
@@ -193,11 +197,23 @@ def email_confirm(request: HttpRequest, key: str) -> HttpResponse:
     confirmation = _confirmation_for_key(key)
     if confirmation is None:
         return render(request, "signatories/email_confirm_invalid.html", status=404)
+    # In the language the organisation signed in, whichever browser opens the link.
+    with translation.override(confirmation.email_address.user.language):
+        return _email_confirm(request, confirmation)
+
+
+def _email_confirm(
+    request: HttpRequest, confirmation: EmailConfirmation | EmailConfirmationHMAC
+) -> HttpResponse:
     address = confirmation.email_address
     organization = Organization.objects.filter(user=address.user).first()
-    pending = Endorsement.objects.filter(
-        organization__user=address.user, status=Endorsement.Status.UNVERIFIED
-    ).select_related("letter", "organization")
+    pending = list(
+        Endorsement.objects.filter(
+            organization__user=address.user, status=Endorsement.Status.UNVERIFIED
+        ).select_related("letter", "organization")
+    )
+    for endorsement in pending:
+        endorsement.letter = endorsement.letter.localized(get_language())
     # The details come back with the confirmation as the owner left them (corrected or not);
     # a bare POST, without the form's fields, confirms the details as they are.
     corrected = request.method == "POST" and "name" in request.POST

@@ -98,7 +98,9 @@ def test_every_list_orders_countries_the_same_way(
     # The filter's links are the only place the list's page names a country by its code.
     admin_filter = distinct_in_order(re.findall(r"[?;]country=([A-Z]{2})", changelist))
 
-    page = client.get(f"/letters/{letter.slug}/signatories/", **headers).content.decode()
+    page = client.get(
+        f"/letters/{letter.slug}/signatories/", follow=True, **headers
+    ).content.decode()
     headings = re.findall(r'aria-labelledby="country-([A-Z]{2})"', page)
     menu = re.findall(r'<option value="([A-Z]{2})"', page)
 

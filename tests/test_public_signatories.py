@@ -25,7 +25,7 @@ OnCommit = Callable[[], AbstractContextManager[list]]
 
 
 def signatories_page(client: Client, letter: Letter, query: str = "", **headers: str) -> str:
-    response = client.get(f"/letters/{letter.slug}/signatories/{query}", **headers)
+    response = client.get(f"/letters/{letter.slug}/signatories/{query}", follow=True, **headers)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -69,12 +69,13 @@ def test_signatories_are_grouped_by_country_then_sorted_by_name(
 def test_countries_follow_the_alphabet_of_the_readers_language(
     client: Client, letter: Letter, settings
 ) -> None:
-    settings.LANGUAGES = [("en", "English"), ("fr", "French")]  # once French is translated
     sign(letter, "Zebra Relief", "FR")
     sign(letter, "Ärzte für Frieden", "DE")
     sign(letter, "Coletivo Maré", "BR")
     page = signatories_page(client, letter, HTTP_ACCEPT_LANGUAGE="fr")
     assert headings(page) == ["Allemagne", "Brésil", "France"]
+    prefixed = client.get(f"/fr/letters/{letter.slug}/signatories/").content.decode()
+    assert headings(prefixed) == ["Allemagne", "Brésil", "France"]
 
 
 def test_only_approved_organisations_that_agreed_to_be_listed_appear(

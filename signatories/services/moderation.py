@@ -108,10 +108,12 @@ def moderation_digest_send() -> int:
         recipients = (
             group.user_set.filter(is_active=True, is_staff=True)
             .order_by("email")
-            .values_list("email", flat=True)
+            .values_list("email", "language")
         )
-        for email in recipients:
+        for email, language in recipients:
             if email not in already:
-                emails.send_moderation_digest(to=email, letters=waiting, total=total)
+                emails.send_moderation_digest(
+                    to=email, letters=waiting, total=total, language=language
+                )
                 queued += 1
     return queued

@@ -14,7 +14,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coalition.links import absolute_url
 from letters.models import Letter
 
 from .. import emails
@@ -115,6 +114,7 @@ def _unverified_endorsement_put(
     choices: EndorsementChoices,
     held_reason: str,
     ip_hash: str,
+    language: str,
 ) -> Endorsement:
     """The organisation's unconfirmed signature of this letter, as the latest submission says."""
     endorsement = Endorsement.objects.filter(organization=organization, letter=letter).first()
@@ -127,6 +127,7 @@ def _unverified_endorsement_put(
     endorsement.wants_updates = choices.wants_updates
     endorsement.held_reason = held_reason
     endorsement.ip_hash = ip_hash
+    endorsement.language = language
     endorsement.save()
     record_event(
         endorsement,
@@ -151,6 +152,7 @@ def signatory_sign_up(
     held_reason: str = "",
     ip_hash: str = "",
     withhold_mail: bool = False,
+    language: str = "",
 ) -> None:
     """A signed-out visitor signs: account, organisation and an unverified endorsement in one
     transaction, and the verification mail queued with them.
@@ -177,7 +179,9 @@ def signatory_sign_up(
                 user = User.objects.select_for_update().filter(email__iexact=email).first()
                 organization: Organization | None
                 if user is None:
-                    user = User.objects.create_user(email=email)
+                    user = User.objects.create_user(
+                        email=email, language=language or settings.LANGUAGE_CODE
+                    )
                     address = EmailAddress.objects.create(
                         user=user, email=email, primary=True, verified=False
                     )
@@ -189,6 +193,9 @@ def signatory_sign_up(
                         user=user, email__iexact=email
                     )
                     organization_update(organization=organization, details=details)
+                    if language and user.language != language:
+                        user.language = language
+                        user.save(update_fields=["language"])
                     # Unconfirmed signatures of other letters go: the owner confirms what
                     # this submission says, and nothing a stranger may have added before.
                     Endorsement.objects.filter(
@@ -204,6 +211,7 @@ def signatory_sign_up(
                     choices=choices,
                     held_reason=held_reason,
                     ip_hash=ip_hash,
+                    language=language,
                 )
                 if send_mail:
                     _send_verification(request, address, ip_hash)
@@ -230,7 +238,8 @@ def _sign_up_known_address(*, letter: Letter, email: str, ip_hash: str) -> None:
             emails.send_already_registered(
                 email=email,
                 endorsement=endorsement,
-                letter_url=absolute_url(letter.get_absolute_url()),
+                letter=letter,
+                language=user.language if user else settings.LANGUAGE_CODE,
             )
 
 
@@ -242,6 +251,7 @@ def _endorsement_get_or_create(
     choices: EndorsementChoices,
     held_reason: str = "",
     ip_hash: str = "",
+    language: str = "",
 ) -> tuple[Endorsement, bool]:
     try:
         with transaction.atomic():
@@ -253,6 +263,7 @@ def _endorsement_get_or_create(
                 wants_updates=choices.wants_updates,
                 held_reason=held_reason,
                 ip_hash=ip_hash,
+                language=language,
             )
             stamp(endorsement, status)
             endorsement.save()
@@ -280,6 +291,7 @@ def endorsement_create(
     choices: EndorsementChoices,
     held_reason: str = "",
     ip_hash: str = "",
+    language: str = "",
 ) -> tuple[Endorsement, bool]:
     """A signed-in organisation endorses. Returns the endorsement and whether this call made
     (or re-opened) it; an existing one is returned untouched."""
@@ -296,6 +308,7 @@ def endorsement_create(
             choices=choices,
             held_reason=held_reason,
             ip_hash=ip_hash,
+            language=language,
         )
         if created:
             if verified:
@@ -326,6 +339,7 @@ def endorsement_create(
                 "listed_publicly": choices.listed_publicly,
                 "wants_updates": choices.wants_updates,
                 "held_reason": held_reason or endorsement.held_reason,
+                "language": language or endorsement.language,
             },
         )
         if reopened:
@@ -341,6 +355,7 @@ def endorsement_sign(
     choices: EndorsementChoices,
     held_reason: str = "",
     ip_hash: str = "",
+    language: str = "",
 ) -> tuple[Endorsement, bool]:
     """A signed-in account signs: its organisation (made from `details` when it has none yet)
     and its endorsement, in one transaction. Returns what `endorsement_create` returns."""
@@ -357,6 +372,7 @@ def endorsement_sign(
             choices=choices,
             held_reason=held_reason,
             ip_hash=ip_hash,
+            language=language,
         )
 
 
