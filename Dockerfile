@@ -18,6 +18,13 @@ RUN pip install /tmp/deps && rm -rf /tmp/deps
 WORKDIR /app
 COPY . .
 
+# The translations, compiled from the catalogues in git (gettext is needed for this step only).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && SECRET_KEY=build-only-compilemessages-key-never-used-to-sign-anything-0123456789 \
+       DEBUG=False python manage.py compilemessages --ignore=.venv \
+    && apt-get purge -y gettext && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
+
 # settings.py refuses to load with DEBUG off and no real SECRET_KEY; this throwaway value exists
 # only for this one command and is not kept in the image's environment.
 RUN SECRET_KEY=build-only-collectstatic-key-never-used-to-sign-anything-0123456789 \

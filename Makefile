@@ -6,6 +6,13 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: run test worker beat lint fmt typecheck migrate check-browser admin-password
 
+# Compiled catalogues: built from the .po files in git (gettext's msgfmt), never committed.
+PO := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO := $(PO:.po=.mo)
+
+%.mo: %.po
+	msgfmt --check -o $@ $<
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -15,7 +22,7 @@ $(STAMP): pyproject.toml
 # DEBUG is on by default here (a developer's laptop); set DEBUG=False with a real SECRET_KEY
 # to run like production.
 run: export DEBUG ?= True
-run: $(STAMP)
+run: $(STAMP) $(MO)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py local_admin
@@ -26,7 +33,7 @@ admin-password: export DEBUG ?= True
 admin-password: $(STAMP)
 	$(BIN)/python manage.py changepassword $(or $(ADMIN_EMAIL),admin@localhost)
 
-test: $(STAMP)
+test: $(STAMP) $(MO)
 	$(BIN)/pytest
 
 worker: export DEBUG ?= True

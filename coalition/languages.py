@@ -17,6 +17,15 @@ from django.views.decorators.http import require_safe
 
 from .links import absolute_url
 
+# Each language by its own name, as the switcher shows it.
+OWN_NAMES = {
+    "en": "English",
+    "pt-br": "Português",
+    "es": "Español",
+    "fr": "Français",
+    "ar": "العربية",
+}
+
 # The pages that exist in every language (under i18n_patterns in coalition/urls.py).
 TRANSLATED_NAMESPACES = frozenset({"letters", "signatories"})
 
@@ -51,7 +60,7 @@ def language_links(request: HttpRequest) -> list[LanguageLink]:
         links.append(
             LanguageLink(
                 code=code,
-                name=info["name_local"],
+                name=OWN_NAMES.get(code, info["name_local"]),
                 url=url,
                 absolute_url=absolute_url(url),
                 choose_url=f"/i18n/choose/{code}/?{_next(url)}",

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import translation
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -259,9 +260,15 @@ def axe_violations(page: Any) -> list[str]:
         "/letters/{slug}/signatories/",
         "/letters/{slug}/signatories/?country=BR&q=zzz",
         "/letters/{slug}/embed/",
+        "/ar/letters/{slug}/",
+        "/ar/letters/{slug}/sign/",
+        "/ar/letters/{slug}/signatories/",
     ],
-    ids=["letter", "sign", "signatories", "signatories-empty-search", "embed"],
-)
+    ids=[
+        "letter", "sign", "signatories", "signatories-empty-search", "embed",
+        "letter-ar", "sign-ar", "signatories-ar",
+    ],
+)  # fmt: skip
 def test_public_pages_have_no_serious_accessibility_violation(
     new_page: NewPage, letter: Letter, path: str
 ) -> None:
@@ -349,3 +356,53 @@ def test_the_embed_code_is_copied_with_one_click(
     expect(copy).to_have_text("Code copied")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith(f'<iframe src="{live_server.url}/letters/{letter.slug}/embed/"')
+
+
+def test_an_arabic_ngo_signs_confirms_and_lands_on_its_page_on_a_phone(
+    new_page: NewPage, live_server: LiveServer
+) -> None:
+    letter = LetterFactory(title="Protect civilians in Aleppo")
+    with translation.override("ar"):
+        sign_label = translation.gettext("Sign this letter")
+        name_label = translation.gettext("organisation name")
+        submit = translation.gettext("Sign the letter")
+        confirm = translation.gettext("Confirm and sign")
+    page = new_page(width=375, height=800)
+    page.goto(f"/ar/letters/{letter.slug}/")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.locator(".letter-actions").get_by_role("link", name=sign_label).click()
+    page.get_by_label(name_label, exact=False).first.fill("منظمة السلام في حلب")
+    page.locator("select[name=country]").select_option("SY")
+    page.locator("input[name=city]").fill("حلب")
+    page.locator("input[name=contact_name]").fill("رنا")
+    page.locator("input[name=email]").fill("salam@aleppo.example.org")
+    page.get_by_role("button", name=submit).click()
+    expect(page.locator("h1")).not_to_have_text("")
+    page.goto(confirmation_link(live_server, "salam@aleppo.example.org"))
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    expect(page.locator("main")).to_contain_text("منظمة السلام في حلب")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "confirm-ar-375.png", full_page=True)
+    page.get_by_role("button", name=confirm).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("منظمة السلام في حلب")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=SCREENSHOTS / "dashboard-ar-375.png", full_page=True)
+
+
+@pytest.mark.parametrize("language", ["ar", "pt-br"])
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_letter_page_in_arabic_and_portuguese_fits_and_is_mirrored(
+    new_page: NewPage, letter: Letter, language: str, width: int
+) -> None:
+    for country in ["SY", "BR", "FR", "LB"]:
+        EndorsementFactory(letter=letter, approved=True, organization__country=country)
+    page = new_page(width=width)
+    page.goto(f"/{language}/letters/{letter.slug}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    heading = page.locator("h1").bounding_box()
+    if language == "ar":
+        # Mirrored: the heading starts at the right-hand edge of its column.
+        assert heading["x"] + heading["width"] > width / 2
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"letter-{language}-{width}.png", full_page=True)

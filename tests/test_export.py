@@ -38,6 +38,7 @@ HEADERS = [
     "Comment",
     "Date signed",
     "Date approved",
+    "Language signed in",
 ]
 FORMULA = '=HYPERLINK("http://evil.example","Click")'
 
@@ -144,6 +145,7 @@ def test_each_row_carries_the_columns_the_coalition_asked_for(
         "Comment": "Solidarité !",
         "Date signed": endorsement.signed_at.date().isoformat(),
         "Date approved": endorsement.approved_at.date().isoformat(),
+        "Language signed in": "",
     }
 
 
@@ -187,6 +189,7 @@ def test_xlsx_and_json_hold_the_same_rows(moderator_client: Client, world: Lette
         "comment",
         "date_signed",
         "date_approved",
+        "language",
     }
 
 

@@ -177,6 +177,7 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
                     "listed_publicly",
                     "wants_updates",
                     "imported",
+                    "language",
                 )
             },
         ),

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from operator import itemgetter
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext
@@ -52,6 +53,7 @@ class SignatoryResource(resources.ModelResource):
     comment = Field(column_name=_("Comment"))
     date_signed = Field(column_name=_("Date signed"))
     date_approved = Field(column_name=_("Date approved"))
+    language = Field(column_name=_("Language signed in"))
 
     # What is read from the database for each row.
     VALUES = (
@@ -66,6 +68,7 @@ class SignatoryResource(resources.ModelResource):
         "comment",
         "signed_on",
         "approved_on",
+        "language",
     )
 
     class Meta:
@@ -85,6 +88,7 @@ class SignatoryResource(resources.ModelResource):
             "comment",
             "date_signed",
             "date_approved",
+            "language",
         )
         export_order = fields
         chunk_size = EXPORT_CHUNK_SIZE
@@ -110,6 +114,10 @@ class SignatoryResource(resources.ModelResource):
     @functools.cached_property
     def _kind_labels(self) -> dict[str, str]:
         return {value: str(label) for value, label in Organization.Kind.choices}
+
+    @functools.cached_property
+    def _language_names(self) -> dict[str, str]:
+        return {code: str(name) for code, name in settings.LANGUAGES}
 
     def _country(self, code: str) -> tuple[str, str]:
         if code not in self._countries:
@@ -145,6 +153,7 @@ class SignatoryResource(resources.ModelResource):
             "comment": values["comment"],
             "date_signed": values["signed_on"],
             "date_approved": values["approved_on"],
+            "language": self._language_names.get(values["language"], values["language"]),
         }
 
     def export_resource(

@@ -1,0 +1,176 @@
+"""The coalition's languages: every page, mail and the letter itself in en, pt-br, es, fr and
+ar (right to left)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from letters.models import Letter, LetterTranslation
+from signatories.models import Endorsement, User
+
+from .factories import EndorsementFactory, LetterFactory
+from .helpers import confirmation_link, sign_form
+
+pytestmark = pytest.mark.django_db
+
+OnCommit = Callable[[], AbstractContextManager[list]]
+PREFIXED = {"pt-br": "/pt-br", "es": "/es", "fr": "/fr", "ar": "/ar"}
+
+
+def translated(language: str, text: str) -> str:
+    with translation.override(language):
+        result = translation.gettext(text)
+    assert result != text, f"{text!r} is not translated into {language}"
+    return result
+
+
+def html_tag(page: str) -> str:
+    match = re.search(r"<html [^>]*>", page)
+    assert match
+    return match.group(0)
+
+
+@pytest.fixture
+def open_letter() -> Letter:
+    letter = LetterFactory(title="Protect civilians")
+    EndorsementFactory(letter=letter, approved=True, organization__country="BR")
+    return letter
+
+
+@pytest.mark.parametrize("language", list(PREFIXED))
+@pytest.mark.parametrize("page", ["", "sign/", "signatories/"])
+def test_each_page_is_in_the_language_of_its_prefix(
+    client: Client, open_letter: Letter, language: str, page: str
+) -> None:
+    response = client.get(f"{PREFIXED[language]}/letters/{open_letter.slug}/{page}")
+    assert response.status_code == 200
+    body = response.content.decode()
+    direction = "rtl" if language == "ar" else "ltr"
+    assert html_tag(body) == f'<html lang="{language}" dir="{direction}">'
+    assert translated(language, "Sign in") in body
+    assert ">Sign in<" not in body
+
+
+@pytest.mark.parametrize("language", list(PREFIXED))
+def test_a_first_visit_follows_the_browsers_language(
+    client: Client, open_letter: Letter, language: str
+) -> None:
+    response = client.get(f"/letters/{open_letter.slug}/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 302
+    assert response["Location"] == f"{PREFIXED[language]}/letters/{open_letter.slug}/"
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_a_chosen_language_is_kept_over_the_browsers(client: Client, open_letter: Letter) -> None:
+    page = client.get(f"/fr/letters/{open_letter.slug}/").content.decode()
+    english = re.search(r'href="(/i18n/choose/en/\?next=[^"]+)"', page)
+    assert english, page
+    response = client.get(english.group(1).replace("&amp;", "&"))
+    assert response["Location"] == f"/letters/{open_letter.slug}/"
+    again = client.get(f"/letters/{open_letter.slug}/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert again.status_code == 200
+    assert html_tag(again.content.decode()).startswith('<html lang="en"')
+
+
+def test_the_switcher_lists_each_language_in_its_own_name_and_keeps_the_page(
+    client: Client, open_letter: Letter
+) -> None:
+    page = client.get(f"/es/letters/{open_letter.slug}/signatories/?country=BR").content.decode()
+    for name in ["English", "Português", "Español", "Français", "العربية"]:
+        assert f">{name}</a>" in page
+    assert (
+        f'href="/i18n/choose/ar/?next=%2Far%2Fletters%2F{open_letter.slug}%2Fsignatories%2F'
+        "%3Fcountry%3DBR"
+    ) in page
+    assert f'hreflang="fr" href="http://testserver/fr/letters/{open_letter.slug}/' in page
+
+
+def test_count_json_is_one_and_the_same_in_every_language(
+    client: Client, open_letter: Letter
+) -> None:
+    answers = {
+        client.get(f"/letters/{open_letter.slug}/count.json", HTTP_ACCEPT_LANGUAGE=language).content
+        for language in ["en", *PREFIXED]
+    }
+    assert len(answers) == 1
+    assert client.get(f"/fr/letters/{open_letter.slug}/count.json").status_code == 404
+
+
+def test_a_letter_reads_in_its_published_translation_and_otherwise_says_it_is_the_original(
+    client: Client, open_letter: Letter
+) -> None:
+    LetterTranslation.objects.create(
+        letter=open_letter,
+        language="pt-br",
+        title="Protejam os civis",
+        summary="Resumo.",
+        body="Texto **completo**.",
+        recipients="Estados-Membros da ONU",
+        published=True,
+    )
+    LetterTranslation.objects.create(
+        letter=open_letter,
+        language="es",
+        title="Borrador sin revisar",
+        summary="-",
+        body="-",
+        recipients="-",
+        published=False,
+    )
+    portuguese = client.get(f"/pt-br/letters/{open_letter.slug}/").content.decode()
+    assert "Protejam os civis" in portuguese
+    assert "<strong>completo</strong>" in portuguese
+    assert 'lang="pt-br"' in portuguese
+
+    french = client.get(f"/fr/letters/{open_letter.slug}/").content.decode()
+    assert "Protect civilians" in french
+    with translation.override("fr"):
+        notice = translation.gettext(
+            "This letter is not yet available in %(language)s; you are reading the original "
+            "in %(original)s."
+        ) % {"language": "français", "original": "English"}
+    assert notice in french
+    spanish = client.get(f"/es/letters/{open_letter.slug}/").content.decode()
+    assert "Borrador sin revisar" not in spanish
+
+
+def test_an_arabic_speaking_ngo_gets_its_mail_in_arabic_and_signs_in_arabic(
+    client: Client, on_commit: OnCommit, mailoutbox: list
+) -> None:
+    letter = LetterFactory(moderation=Letter.Moderation.REVIEW_FIRST)
+    with on_commit():
+        response = client.post(
+            f"/ar/letters/{letter.slug}/sign/",
+            sign_form(name="منظمة السلام", email="salam@ngo.example.org"),
+        )
+    assert response.status_code == 302
+    assert User.objects.get(email="salam@ngo.example.org").language == "ar"
+    assert Endorsement.objects.get().language == "ar"
+    mail = mailoutbox[-1]
+    with translation.override("ar"):
+        hello = translation.gettext("Hello,")
+    assert hello in mail.body
+    assert "Hello," not in mail.body
+    # The link opens the confirmation page in Arabic, whatever the browser.
+    page = Client().get(confirmation_link(mail)).content.decode()
+    assert html_tag(page) == '<html lang="ar" dir="rtl">'
+    with on_commit():
+        Client().post(confirmation_link(mail))
+    received = mailoutbox[-1]
+    assert received.subject != f"Your endorsement of “{letter.title}” is under review"
+    assert f"/ar/letters/{letter.slug}/" in received.body
+
+
+def test_country_names_and_the_count_sentence_follow_the_language(
+    client: Client, open_letter: Letter
+) -> None:
+    page = client.get(f"/fr/letters/{open_letter.slug}/signatories/").content.decode()
+    assert "Brésil" in page
+    arabic = client.get(f"/ar/letters/{open_letter.slug}/signatories/").content.decode()
+    assert "البرازيل" in arabic
