@@ -5,15 +5,18 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from letters.demo import LETTER, ORGANIZATIONS
-from letters.models import Letter
+from letters.demo import LETTER, ORGANIZATIONS, TRANSLATIONS
+from letters.models import Letter, LetterTranslation
 from signatories.imports import OfflineSignatory
 from signatories.models import Endorsement
 from signatories.services.imports import signatories_import
 
 
 class Command(BaseCommand):
-    help = "Create the demo letter and its fictional signatories. Safe to run more than once."
+    help = (
+        "Create the demo letter, its translations and its fictional signatories. "
+        "Safe to run more than once."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
@@ -26,8 +29,26 @@ class Command(BaseCommand):
                     "body": LETTER["body"],
                     "status": Letter.Status.OPEN,
                     "moderation": Letter.Moderation.REVIEW_FIRST,
+                    "original_language": "en",
                 },
             )
+            # One published translation per language; a letter seeded before translations
+            # existed gets the missing ones, and one already there is left as it is.
+            translated: list[str] = []
+            for language, text in TRANSLATIONS.items():
+                _, translation_created = LetterTranslation.objects.get_or_create(
+                    letter=letter,
+                    language=language,
+                    defaults={
+                        "title": text["title"],
+                        "summary": text["summary"],
+                        "recipients": text["recipients"],
+                        "body": text["body"],
+                        "published": True,
+                    },
+                )
+                if translation_created:
+                    translated.append(language)
             # Through the import service, as signatures collected offline: no account gets a
             # password or a mail, and a second run finds every organisation already there.
             created = 0
@@ -55,6 +76,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Created letter {letter.title!r}.")
         else:
             self.stdout.write(f"Letter {letter.slug!r} was already there.")
+        if translated:
+            self.stdout.write(f"Created translations of the letter into {', '.join(translated)}.")
+        else:
+            self.stdout.write("All demo translations were already there.")
         if created:
             self.stdout.write(f"Created {created} organisations with their endorsements.")
         else:
