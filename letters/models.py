@@ -42,6 +42,9 @@ class LetterQuerySet(models.QuerySet["Letter"]):
     def public(self) -> LetterQuerySet:
         return self.exclude(status=Letter.Status.DRAFT)
 
+    def with_translations(self) -> LetterQuerySet:
+        return self.prefetch_related("translations")
+
 
 class Letter(models.Model):
     class Status(models.TextChoices):
@@ -148,10 +151,12 @@ class Letter(models.Model):
         return text
 
     def published_translations(self) -> list[LetterTranslation]:
+        """Read once per letter; a list of letters prefetches them all in one query
+        (`LetterQuerySet.with_translations`)."""
         if "_published_translations" not in self.__dict__:
-            self.__dict__["_published_translations"] = list(
-                self.translations.filter(published=True)
-            )
+            self.__dict__["_published_translations"] = [
+                t for t in self.translations.all() if t.published
+            ]
         return self.__dict__["_published_translations"]
 
     @cached_property

@@ -90,7 +90,8 @@ def _share_text(letter: Letter, count: SignatoryCount) -> str:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    letters = [letter.localized(get_language()) for letter in Letter.objects.public()]
+    language = get_language()
+    letters = [letter.localized(language) for letter in Letter.objects.public().with_translations()]
     open_letters = [letter for letter in letters if letter.is_accepting_signatures]
     other_letters = [letter for letter in letters if not letter.is_accepting_signatures]
     return render(

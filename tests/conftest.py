@@ -20,6 +20,7 @@ from aiosmtpd.smtp import Envelope
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from coalition import breaker
 from coalition.celery import app as celery_app
@@ -44,6 +45,16 @@ def is_listening(url: str) -> bool:
             return True
     except OSError:
         return False
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in English: a request to /ar/... leaves Arabic active in the thread
+    (Django activates a language per request and never resets it), and a URL reversed in
+    the next test would otherwise carry the /ar/ prefix."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
