@@ -174,3 +174,43 @@ def test_country_names_and_the_count_sentence_follow_the_language(
     assert "Brésil" in page
     arabic = client.get(f"/ar/letters/{open_letter.slug}/signatories/").content.decode()
     assert "البرازيل" in arabic
+
+
+DEADLINES = {
+    "en": "24 December 2026, 17:00 UTC",
+    "pt-br": "24 de Dezembro de 2026 às 17:00 UTC",
+    "es": "24 de diciembre de 2026 a las 17:00 UTC",
+    "fr": "24 décembre 2026 17:00 UTC",
+    "ar": "24 ديسمبر، 2026، 17:00 UTC",
+}
+
+
+@pytest.mark.parametrize("language", list(DEADLINES))
+def test_the_deadline_is_written_the_way_the_language_writes_dates(
+    client: Client, language: str
+) -> None:
+    from datetime import UTC, datetime
+
+    letter = LetterFactory(closes_at=datetime(2026, 12, 24, 17, 0, tzinfo=UTC))
+    prefix = PREFIXED.get(language, "")
+    body = client.get(f"{prefix}/letters/{letter.slug}/").content.decode()
+    assert DEADLINES[language] in body
+
+
+THOUSANDS = {
+    "en": "12,345",
+    "pt-br": "12.345",
+    "es": "12\xa0345",
+    "fr": "12\xa0345",
+    "ar": "12,345",
+}
+
+
+@pytest.mark.parametrize("language", list(THOUSANDS))
+def test_the_count_groups_its_thousands_the_way_the_language_does(language: str) -> None:
+    from django.template.loader import render_to_string
+
+    count = {"signatories": 12345, "countries": 45, "continents": 5}
+    with translation.override(language):
+        sentence = render_to_string("letters/_count.html", {"count": count})
+    assert f"<strong>{THOUSANDS[language]}</strong>" in sentence
