@@ -214,3 +214,12 @@ def test_the_count_groups_its_thousands_the_way_the_language_does(language: str)
     with translation.override(language):
         sentence = render_to_string("letters/_count.html", {"count": count})
     assert f"<strong>{THOUSANDS[language]}</strong>" in sentence
+
+
+def test_an_untranslated_letter_keeps_its_direction_and_the_page_around_it_keeps_the_readers(
+    client: Client, open_letter: Letter
+) -> None:
+    body = client.get(f"/ar/letters/{open_letter.slug}/").content.decode()
+    assert '<h1 id="letter-title" lang="en" dir="ltr">' in body
+    assert '<article class="letter" aria-labelledby="letter-title">' in body
+    assert '<textarea id="embed-code" class="code" rows="4" readonly dir="ltr" lang="en">' in body
