@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test worker beat lint fmt typecheck migrate check-browser admin-password
+.PHONY: run test worker beat lint fmt typecheck migrate check-browser admin-password bench
 
 # Compiled catalogues: built from the .po files in git (gettext's msgfmt), never committed.
 PO := $(wildcard locale/*/LC_MESSAGES/django.po)
@@ -57,3 +57,9 @@ fmt: $(STAMP)
 typecheck: $(STAMP)
 	SECRET_KEY=$${SECRET_KEY:-typecheck-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz} \
 		$(BIN)/mypy
+
+# The surge, side by side with a bare Django project (bench/bench_surge.py): PostgreSQL and
+# Redis on this machine; wrk comes from Debian.
+bench: $(STAMP) $(MO)
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(BIN)/python bench/bench_surge.py
