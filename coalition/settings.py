@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before everything a public read does not need: on a hit, nothing below it runs.
+    "coalition.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "coalition.languages.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -338,6 +340,14 @@ CELERY_BEAT_SCHEDULE["moderation-digest"] = {
 # Exporting and importing need their own permissions ("Can export/import endorsement").
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+
+# Public pages from the cache (coalition/pagecache.py): browsers and a CDN in front keep a page
+# PUBLIC_PAGE_MAX_AGE seconds (views may set less, count.json 5); here a rendered page lives
+# PUBLIC_PAGE_CACHE_SECONDS, and a change the public can see shows within
+# PUBLIC_PAGE_STALE_SECONDS however many changes a second there are.
+PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=30)
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)
+PUBLIC_PAGE_STALE_SECONDS = env.float("PUBLIC_PAGE_STALE_SECONDS", default=1.0)
 
 # Faults and bad input
 # After a Redis call fails (refused, or no answer within REDIS_TIMEOUT_SECONDS), the cache and

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from coalition.pagecache import public_pages_changed
 from letters.models import Letter
 
 from .continents import continent_of
@@ -75,6 +76,7 @@ def _cached(key: str) -> Any:
 
 def _forget(slug: str) -> None:
     cache.delete_many([_cache_key(slug), _listed_cache_key(slug)])
+    public_pages_changed()
 
 
 def _store(letter: Letter, count: SignatoryCount, listed: dict[str, int]) -> None:
@@ -91,7 +93,15 @@ def signatory_count(letter: Letter) -> SignatoryCount:
     cached = _cached(_cache_key(letter.slug))
     if cached is not None:
         return cached
-    return signatory_count_refresh(letter=letter)
+    return _fill(letter)
+
+
+def _fill(letter: Letter) -> SignatoryCount:
+    """A read found no count (Redis restarted, the entry expired): count and keep it. Nothing
+    the public sees has changed, so the cached pages stay."""
+    count, listed = _count_from_database(letter)
+    _store(letter, count, listed)
+    return count
 
 
 def signatory_count_for_slug(slug: str) -> SignatoryCount | None:
@@ -102,7 +112,7 @@ def signatory_count_for_slug(slug: str) -> SignatoryCount | None:
     letter = Letter.objects.public().filter(slug=slug).first()
     if letter is None:
         return None
-    return signatory_count_refresh(letter=letter)
+    return _fill(letter)
 
 
 def listed_signatories_by_country(letter: Letter) -> dict[str, int]:
@@ -117,9 +127,18 @@ def listed_signatories_by_country(letter: Letter) -> dict[str, int]:
 
 
 def signatory_count_refresh(*, letter: Letter) -> SignatoryCount:
+    """An endorsement entered or left the public list (or a published organisation changed):
+    recount, and have the cached public pages rendered again."""
     count, listed = _count_from_database(letter)
     _store(letter, count, listed)
+    public_pages_changed()
     return count
+
+
+def _numbers(count: SignatoryCount | None) -> tuple[int, int, int] | None:
+    if count is None:
+        return None
+    return count["signatories"], count["countries"], count["continents"]
 
 
 def signatory_count_after_letter_change(*, letter: Letter, previous_slug: str = "") -> None:
@@ -132,9 +151,15 @@ def signatory_count_after_letter_change(*, letter: Letter, previous_slug: str = 
 def signatory_counts_reconcile() -> int:
     """Recount every letter the public can see and drop the entries of drafts (a letter put
     back to draft); returns how many letters were recounted."""
-    recounted = 0
+    recounted, drifted = 0, False
     for letter in Letter.objects.all():
-        signatory_count_refresh(letter=letter)
+        before = (_cached(_cache_key(letter.slug)), _cached(_listed_cache_key(letter.slug)))
+        count, listed = _count_from_database(letter)
+        _store(letter, count, listed)
+        drifted = drifted or (_numbers(before[0]), before[1]) != (_numbers(count), listed)
         if letter.status != Letter.Status.DRAFT:
             recounted += 1
+    if drifted:
+        # Only then: the pages of a quiet letter are not rendered again every few minutes.
+        public_pages_changed()
     return recounted

@@ -85,6 +85,13 @@ def production_password_hashers(settings, _fast_password_hashing: list[str]) -> 
 
 
 @pytest.fixture(autouse=True)
+def _public_pages_fresh_at_once(settings) -> None:
+    """A change shows on the cached public pages at the next read, not up to a second later:
+    tests read right after they change something. tests/test_page_cache.py tests the window."""
+    settings.PUBLIC_PAGE_STALE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _redis_presumed_healthy(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test starts with closed circuit breakers: a Redis that one test stopped must not
     make the next test skip the cache (ports are reused)."""

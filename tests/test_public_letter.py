@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from coalition.pagecache import public_pages_changed
 from letters.models import Letter
 from signatories.services import moderation
 
@@ -110,10 +111,13 @@ def test_the_letter_page_costs_the_same_few_queries_however_many_signatories(
     assert measured[0] == measured[1] <= 2  # the letter and its ten newest signatories
 
 
-def test_an_edited_letter_shows_its_new_text_at_once(client: Client, letter: Letter) -> None:
+def test_an_edited_letter_shows_its_new_text_at_once(
+    client: Client, letter: Letter, on_commit: Callable
+) -> None:
     assert "<strong>act now</strong>" in letter_page(client, letter)
     letter.body = "We now call for **a ceasefire**."
-    letter.save()
+    with on_commit():
+        letter.save()
     page = letter_page(client, letter)
     assert "<strong>a ceasefire</strong>" in page
     assert "act now" not in page
@@ -132,11 +136,15 @@ def test_a_newly_approved_signatory_is_among_the_most_recent_at_once(
     assert recent.index("Second Org") < recent.index("First Org")
 
 
-def test_a_repeat_visit_costs_one_query(
+def test_a_repeat_visit_costs_no_query_and_a_new_rendering_one(
     client: Client, letter: Letter, django_assert_num_queries: Callable
 ) -> None:
     EndorsementFactory.create_batch(3, letter=letter, approved=True)
     letter_page(client, letter)
-    with django_assert_num_queries(1):  # the letter itself
+    with django_assert_num_queries(0):  # the whole page from the cache
+        page = letter_page(client, letter)
+    assert "<strong>3</strong> organisations" in page
+    public_pages_changed()  # as a change on another letter would
+    with django_assert_num_queries(1):  # the letter; its text and newest names are cached
         page = letter_page(client, letter)
     assert "<strong>3</strong> organisations" in page

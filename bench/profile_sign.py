@@ -1,0 +1,75 @@
+"""Where the time of one sign POST goes: cProfile over N real sign-form submissions through
+Django's test client (PostgreSQL and Redis as in production, mail queued to the outbox and
+sent by Celery in the worker, not here), printing the functions with the most cumulative time.
+
+    .venv/bin/python bench/profile_sign.py            # 200 signatures; --top 40
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+BENCH = Path(__file__).resolve().parent
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/coalition_bench_surge")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
+sys.path.insert(0, str(BENCH))
+
+import bench_public  # noqa: E402 -- the letter, and the environment of the other benchmarks
+import bench_surge  # noqa: E402
+from database import ensure_database  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--signatures", type=int, default=200)
+    parser.add_argument("--top", type=int, default=40)
+    args = parser.parse_args()
+    os.environ.update(bench_surge.UNTHROTTLED)
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "False"
+    bench_public.refuse_remote_services()
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from signatories.models import Organization
+
+    bench_public.fill(1_000, refill=False)
+    bench_surge.forget_earlier_runs()
+    run = secrets.token_hex(3)
+    with tempfile.TemporaryDirectory() as folder:
+        bodies = Path(folder) / "sign.txt"
+        bench_surge.sign_bodies(bodies, args.signatures + 5, run, "csrfmiddlewaretoken", "ngo")
+        forms = [dict(parse_qsl(line.strip())) for line in bodies.read_text().splitlines()]
+    client = Client(HTTP_HOST="127.0.0.1")
+    url = f"/letters/{bench_public.LETTER_SLUG}/sign/"
+    for form in forms[:5]:  # warm: templates compiled, connections open
+        assert client.post(url, form).status_code == 302
+        client.cookies.clear()
+    assert Organization.Kind.NGO == "ngo"
+    profile = cProfile.Profile()
+    started = time.perf_counter()
+    profile.enable()
+    for form in forms[5:]:
+        response = client.post(url, form)
+        client.cookies.clear()
+        assert response.status_code == 302, response.status_code
+    profile.disable()
+    elapsed = time.perf_counter() - started
+    print(f"{args.signatures} sign POSTs: {elapsed / args.signatures * 1000:.1f} ms each\n")
+    order = os.environ.get("PROFILE_SORT", "cumulative")  # or tottime
+    pstats.Stats(profile).sort_stats(order).print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()

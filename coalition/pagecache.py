@@ -1,0 +1,219 @@
+"""Public pages from the cache: what an anonymous reader of a letter gets under a surge.
+
+The letter page, its signatories page (per country filter and page), the home page, the embed
+and count.json are rendered once and kept, per language, as the bytes and headers the whole
+middleware stack produced. A reader without a session is served those bytes by this
+middleware, which sits before sessions, messages, CSRF, authentication and allauth: none of
+them runs on a hit, no query is made, no cookie is set, and nothing varies on `Cookie`. A
+signed-in organisation (a session cookie) or a visitor with a message waiting is always
+rendered afresh, and its answer is marked private so that no cache in front keeps it.
+
+Freshness: every change the public can see (an approval, a rejection, a withdrawal, an edit of
+a published organisation, a letter or one of its translations) moves one generation stamp
+(`public_pages_changed`). A cached page rendered under an older stamp is rendered again on
+its next read, at most PUBLIC_PAGE_STALE_SECONDS later, so that a thousand approvals a second
+cost one rendering a second, not a thousand. Otherwise a page lives PUBLIC_PAGE_CACHE_SECONDS
+here (the deadline's "3 days left" moves on) and carries `Cache-Control: public,
+max-age=N, stale-while-revalidate=2N, stale-if-error=5N` for a CDN or nginx in front.
+
+The cache is Redis (coalition.cache degrades to a miss when Redis fails): one round trip
+reads the stamp and the page together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import get_max_age, patch_cache_control
+
+GENERATION_KEY = "public-pages:generation"
+
+# The pages served from the cache, and the query parameters each may carry (anything else,
+# a search or a tracking id, is rendered afresh and not kept). Values are checked so that no
+# one can fill the cache with `?page=1a`, `?page=1b`…
+PAGES: dict[tuple[str, str], dict[str, re.Pattern[str]]] = {
+    ("letters", "home"): {},
+    ("letters", "detail"): {},
+    ("letters", "embed"): {},
+    ("letters", "signatories"): {
+        "country": re.compile(r"[A-Za-z]{2}"),
+        "page": re.compile(r"[1-9][0-9]{0,5}"),
+    },
+    ("letters_data", "count_json"): {},
+}
+# Pages whose unprefixed address is English: their language comes from the path.
+TRANSLATED_NAMESPACES = frozenset({"letters"})
+PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+KEPT_STATUS = 200
+
+
+def public_pages_changed() -> None:
+    """Something the public sees has changed: every cached page is rendered again on its next
+    read (within PUBLIC_PAGE_STALE_SECONDS)."""
+    cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    generation: int
+    rendered_at: float
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    content: bytes
+    max_age: int | None  # the view's own, when it set one
+
+    def response(self, now: float) -> HttpResponse:
+        response = HttpResponse(self.content, status=self.status)
+        for name, value in self.headers:
+            response[name] = value
+        response["Age"] = str(int(now - self.rendered_at))
+        return response
+
+
+@dataclass(frozen=True)
+class Plan:
+    key: str
+    shared: bool  # may a cache in front keep the answer?
+    vary_language: bool  # an unprefixed page: English, or a redirect to the browser's language
+
+
+def _page(path: str) -> tuple[str, str] | None:
+    """(namespace, name) of the page at this path when it is one of PAGES. Resolved in the
+    path's own language: the locale middleware, which would activate it, has not run yet."""
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            match = resolve(path)
+    except Resolver404:
+        return None
+    page = (match.namespace, match.url_name or "")
+    return page if page in PAGES else None
+
+
+def _plan(request: HttpRequest) -> Plan | None:
+    """How to serve this request from the cache, or None when it must not be."""
+    if request.method != "GET" or any(name in request.COOKIES for name in PRIVATE_COOKIES):
+        return None
+    page = _page(request.path_info)
+    if page is None:
+        return None
+    allowed = PAGES[page]
+    namespace = page[0]
+    if allowed is None:
+        return None
+    params = []
+    for name, values in request.GET.lists():
+        pattern = allowed.get(name)
+        if pattern is None or len(values) != 1 or not pattern.fullmatch(values[0]):
+            return None
+        params.append((name, values[0].upper() if name == "country" else values[0]))
+    language, shared, vary_language = "", True, False
+    if namespace in TRANSLATED_NAMESPACES:
+        language = translation.get_language_from_path(request.path_info) or ""
+        if not language:
+            chosen = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+            if not chosen and _browser_language(request) != settings.LANGUAGE_CODE:
+                return None  # the locale middleware sends this visitor to their language
+            language, vary_language = settings.LANGUAGE_CODE, True
+            # English because of a choice this cache in front cannot see: not for it to keep.
+            shared = not chosen
+    address = f"{language}:{request.path}?{urlencode(sorted(params))}"
+    return Plan(
+        key="public-page:" + hashlib.sha256(address.encode()).hexdigest(),
+        shared=shared,
+        vary_language=vary_language,
+    )
+
+
+def _browser_language(request: HttpRequest) -> str:
+    preferred = translation.get_language_from_request(request)
+    return preferred if preferred in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _keepable(response: HttpResponseBase) -> bool:
+    if response.status_code != KEPT_STATUS or response.streaming or response.cookies:
+        return False
+    control = response.get("Cache-Control", "")
+    return not any(word in control for word in ("private", "no-store", "no-cache"))
+
+
+def _kept_headers(response: HttpResponseBase) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in {"vary", "cache-control", "age", "set-cookie"}
+    )
+
+
+def _cache_control(response: HttpResponseBase, plan: Plan, max_age: int | None) -> None:
+    """Public, with the view's own max-age when it set one, and room for a CDN to keep serving
+    while it revalidates or while the site is down."""
+    n = max_age if max_age is not None else settings.PUBLIC_PAGE_MAX_AGE
+    if plan.vary_language:
+        response["Vary"] = "Accept-Language"
+    elif "Vary" in response:
+        del response["Vary"]
+    if "Cache-Control" in response:
+        del response["Cache-Control"]
+    if not plan.shared:
+        patch_cache_control(response, private=True, max_age=n)
+        return
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=n,
+        stale_while_revalidate=2 * n,
+        stale_if_error=5 * n,
+    )
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        plan = _plan(request)
+        if plan is None:
+            response = self.get_response(request)
+            if request.method == "GET" and _page(request.path_info):
+                # A signed-in reader's page, or a search: right for this reader only.
+                patch_cache_control(response, private=True)
+            return response
+        values = cache.get_many([GENERATION_KEY, plan.key])
+        generation = values.get(GENERATION_KEY, 0)
+        page: CachedPage | None = values.get(plan.key)
+        now = time.time()
+        if page is not None and (
+            page.generation == generation
+            or now - page.rendered_at < settings.PUBLIC_PAGE_STALE_SECONDS
+        ):
+            response = page.response(now)
+            _cache_control(response, plan, page.max_age)
+            return response
+        response = self.get_response(request)
+        if not _keepable(response):
+            return response
+        max_age = get_max_age(response)
+        page = CachedPage(
+            generation=generation,
+            rendered_at=now,
+            status=response.status_code,
+            headers=_kept_headers(response),
+            content=response.content,  # type: ignore[attr-defined]
+            max_age=max_age,
+        )
+        cache.set(plan.key, page, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
+        _cache_control(response, plan, max_age)
+        return response
