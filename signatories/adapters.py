@@ -4,7 +4,7 @@ import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
-from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from allauth.account.models import EmailConfirmation
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from coalition.links import absolute_url
 
-from .models import Endorsement, Organization, User, hash_ip
-from .outbox import outgoing_mail_queue
+from .mailcontext import freeze, thaw
+from .models import Endorsement, Organization, OutgoingMail, User, hash_ip
+from .outbox import Rendered, outgoing_mail_queue_unrendered
 
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length or 254
 
@@ -45,17 +46,18 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """allauth's mail goes through the outbox like ours: written now, sent by Celery."""
-        site = {"name": settings.SITE_NAME, "domain": urlsplit(settings.SITE_URL).netloc}
-        ctx = {"email": email, "current_site": site, **context}
+        """allauth's mail goes through the outbox like ours: written now, rendered and sent
+        by the worker, in the language of the account it goes to."""
         user = context.get("user")
         language = user.language if isinstance(user, User) else translation.get_language()
-        with translation.override(language):
-            if template_prefix.startswith("account/email/email_confirmation") and user:
-                # The owner sees what they would confirm, before they confirm it.
-                ctx.update(_awaiting_confirmation(user, language))
-            message = self.render_mail(template_prefix, email, ctx)
-        outgoing_mail_queue(kind=template_prefix.rsplit("/", 1)[-1], message=message)
+        outgoing_mail_queue_unrendered(
+            kind=template_prefix.rsplit("/", 1)[-1],
+            to=email,
+            renderer="allauth",
+            template=template_prefix,
+            context=freeze({key: value for key, value in context.items() if key != "request"}),
+            language=language,
+        )
 
     def get_email_confirmation_url(
         self, request: HttpRequest | None, emailconfirmation: EmailConfirmation
@@ -85,3 +87,22 @@ def _awaiting_confirmation(user: User, language: str) -> dict[str, Any]:
         "organization": Organization.objects.filter(user=user).first(),
         "endorsements": endorsements,
     }
+
+
+def outgoing_mail_render(mail: OutgoingMail) -> Rendered:
+    """In the worker: allauth's templates for `mail.template`, in the recipient's language."""
+    site = {"name": settings.SITE_NAME, "domain": urlsplit(settings.SITE_URL).netloc}
+    context = {"email": mail.to, "current_site": site, **thaw(mail.context)}
+    user = context.get("user")
+    with translation.override(mail.language or settings.LANGUAGE_CODE):
+        if mail.template.startswith("account/email/email_confirmation") and user:
+            # The owner sees what they would confirm, before they confirm it.
+            context.update(_awaiting_confirmation(user, translation.get_language()))
+        message = get_adapter().render_mail(mail.template, mail.to, context)
+    html = next(
+        (str(body) for body, mime in getattr(message, "alternatives", []) if mime == "text/html"),
+        "",
+    )
+    if not html and message.content_subtype == "html":
+        html = str(message.body)
+    return Rendered(subject=str(message.subject), text=str(message.body), html=html)

@@ -1,44 +1,55 @@
-"""One function per message. Each renders templates/emails/<name>-{subject,body}.txt and
-<name>-body.html in the active language and writes the mail to the outbox."""
+"""One function per message. Each writes the mail to the outbox with what it speaks of; the
+worker renders templates/emails/<name>-{subject,body}.txt and <name>-body.html in the
+recipient's language when it sends it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 
-from coalition.links import absolute_url
 from letters.models import Letter
 
+from .mailcontext import Link, freeze, thaw
 from .models import Endorsement, OutgoingMail
-from .outbox import outgoing_mail_queue
+from .outbox import Rendered, outgoing_mail_queue_unrendered
 
 
 def _queue(name: str, to: str, context: dict[str, Any], language: str) -> OutgoingMail:
-    """Render the message in the recipient's language (never the request's), links included."""
+    """Write the message to the outbox, to be rendered by the worker in the recipient's
+    language (never the request's), links included."""
+    return outgoing_mail_queue_unrendered(
+        kind=name,
+        to=to,
+        renderer="coalition",
+        template=name,
+        context=freeze(context),
+        language=language,
+    )
+
+
+def outgoing_mail_render(mail: OutgoingMail) -> Rendered:
+    """In the worker: templates/emails/<name>-{subject,body}.txt and <name>-body.html."""
+    name, language = mail.template, mail.language or settings.LANGUAGE_CODE
     with translation.override(language):
+        context = thaw(mail.context)
         if isinstance(context.get("letter"), Letter):
             context["letter"] = context["letter"].localized(language)
         context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
         for key, value in list(context.items()):
-            if callable(value) and key.endswith("_url"):
+            if isinstance(value, Link):
                 context[key] = value()
         subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
         text = render_to_string(f"emails/{name}-body.txt", context).strip() + "\n"
         html = render_to_string(f"emails/{name}-body.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
-    message.attach_alternative(html, "text/html")
-    return outgoing_mail_queue(kind=name, message=message)
+    return Rendered(subject=subject, text=text, html=html)
 
 
-def _link(view: str, **kwargs: Any) -> Callable[[], str]:
+def _link(view: str, **kwargs: Any) -> Link:
     """A link reversed when the mail is rendered, so in the recipient's language."""
-    return lambda: absolute_url(reverse(view, kwargs=kwargs or None))
+    return Link(view, kwargs)
 
 
 def _endorsement_context(endorsement: Endorsement) -> dict[str, Any]:

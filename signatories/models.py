@@ -347,6 +347,13 @@ class OutgoingMail(models.Model):
     # The salted hash of the network whose form submission caused an automatic mail: the
     # hourly cap per network counts these (Coalition must not relay mail for a bot).
     network = models.CharField(max_length=32, blank=True, editable=False)
+    # A mail written by a request is rendered by the worker that sends it: until then the
+    # row holds what to render (signatories.outbox.RENDERERS) and its context as JSON
+    # (signatories.mailcontext), in the recipient's language. Emptied once rendered.
+    renderer = models.CharField(max_length=20, blank=True, editable=False)
+    template = models.CharField(max_length=200, blank=True, editable=False)
+    context = models.JSONField(default=dict, blank=True, editable=False)
+    language = models.CharField(max_length=10, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("outgoing mail")

@@ -11,12 +11,14 @@ import logging
 import random
 import re
 import smtplib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from functools import partial
+from typing import Any
 
 from celery import Task, shared_task
 from django.conf import settings
@@ -24,6 +26,7 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from coalition.breaker import redis_breaker
 
@@ -100,6 +103,54 @@ def outgoing_mail_queue(*, kind: str, message: EmailMessage) -> OutgoingMail:
     return mail
 
 
+# Who renders a mail written to be rendered later, by the row's `renderer`: resolved when the
+# worker sends it (the renderers import this module to queue their mail).
+RENDERERS = {
+    "coalition": "signatories.emails.outgoing_mail_render",
+    "allauth": "signatories.adapters.outgoing_mail_render",
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def outgoing_mail_queue_unrendered(
+    *, kind: str, to: str, renderer: str, template: str, context: dict[str, Any], language: str
+) -> OutgoingMail:
+    """Write the mail to the outbox without rendering it: the worker renders it when it sends
+    it (a request under a surge writes a row and renders no template). `context` is JSON
+    (signatories.mailcontext.freeze)."""
+    if renderer not in RENDERERS:
+        raise ValueError(f"unknown renderer {renderer!r}")
+    mail = OutgoingMail.objects.create(
+        kind=kind,
+        to=to,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        renderer=renderer,
+        template=template,
+        context=context,
+        language=language,
+        network=_network.get(),
+    )
+    transaction.on_commit(partial(_enqueue, mail.pk))
+    return mail
+
+
+def _render(mail: OutgoingMail) -> None:
+    """Render a mail queued unrendered, and keep the result on its row as any other mail's."""
+    render: Callable[[OutgoingMail], Rendered] = import_string(RENDERERS[mail.renderer])
+    rendered = render(mail)
+    mail.subject = rendered.subject[:300]
+    mail.body_text, mail.body_html = rendered.text, rendered.html
+    mail.renderer, mail.template, mail.context = "", "", {}
+    fields = ["subject", "body_text", "body_html", "renderer", "template", "context"]
+    OutgoingMail.objects.filter(pk=mail.pk).update(**{name: getattr(mail, name) for name in fields})
+
+
 def _enqueue(mail_id: int) -> None:
     app = outgoing_mail_send.app
     # Eager tasks (a laptop, the tests) never reach a broker; a real one that failed a moment
@@ -146,6 +197,17 @@ def outgoing_mail_deliver(*, mail_id: int, retry_in: timedelta | None = None) ->
     if claimed != 1:
         return Delivery.SKIPPED
     mail = OutgoingMail.objects.get(pk=mail_id)
+    if mail.renderer:
+        try:
+            _render(mail)
+        except Exception as exc:
+            # A template error, or what the mail speaks of was deleted meanwhile: trying
+            # again would fail the same way.
+            OutgoingMail.objects.filter(pk=mail_id).update(
+                status=OutgoingMail.Status.FAILED, last_error=f"rendering: {_describe(exc)}"
+            )
+            logger.exception("Mail %s could not be rendered", mail_id)
+            return Delivery.FAILED
     message = EmailMultiAlternatives(
         mail.subject,
         mail.body_text,

@@ -23,7 +23,11 @@ from .forms import BotTrapForm, ContactEmailForm, EndorsementForm, OrganizationF
 from .models import Endorsement, Organization, User, domain_of
 from .services import organizations, signing
 
-SIGNED_EMAIL_SESSION_KEY = "signed_email"
+# The address the "check your mail" page names: a signed cookie of its own, so that signing
+# writes no session row (one round trip fewer under a surge, and no session for a visitor).
+SIGNED_EMAIL_COOKIE = "signed_email"
+SIGNED_EMAIL_SALT = "signatories.sign-done"
+SIGNED_EMAIL_SECONDS = 60 * 60
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -108,8 +112,17 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             except signing.SigningUnavailable:
                 return _unavailable(request, letter)
-            request.session[SIGNED_EMAIL_SESSION_KEY] = email
-            return redirect("signatories:sign_done", slug=letter.slug)
+            response = redirect("signatories:sign_done", slug=letter.slug)
+            response.set_signed_cookie(
+                SIGNED_EMAIL_COOKIE,
+                email,
+                salt=SIGNED_EMAIL_SALT,
+                max_age=SIGNED_EMAIL_SECONDS,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+            return response
     return render(
         request,
         "signatories/sign.html",
@@ -180,7 +193,15 @@ def sign_done(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "signatories/sign_done.html",
-        {"letter": letter, "email": request.session.get(SIGNED_EMAIL_SESSION_KEY, "")},
+        {
+            "letter": letter,
+            "email": request.get_signed_cookie(
+                SIGNED_EMAIL_COOKIE,
+                default="",
+                salt=SIGNED_EMAIL_SALT,
+                max_age=SIGNED_EMAIL_SECONDS,
+            ),
+        },
     )
 
 

@@ -60,8 +60,11 @@ def test_cookies_are_httponly_and_secure_under_https(client: Client, settings) -
     csrf = form.cookies["csrftoken"]
     assert csrf["httponly"] and csrf["secure"]
     signed = client.post(f"/letters/{slug}/sign/", sign_form())
-    session = signed.cookies["sessionid"]
-    assert session["httponly"] and session["secure"]
+    # Signing opens no session: the "check your mail" page reads a signed cookie of its own.
+    assert "sessionid" not in signed.cookies
+    address = signed.cookies["signed_email"]
+    assert address["httponly"] and address["secure"]
+    assert "@" in client.get(signed["Location"]).content.decode()
 
 
 def test_https_requests_get_hsts(client: Client, settings) -> None:
