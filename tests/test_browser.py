@@ -562,3 +562,23 @@ def test_the_queue_on_a_phone_keeps_organisation_hints_and_status_without_sidewa
         expect(page.locator("#result_list thead th", has_text=header)).to_be_visible()
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "admin-queue-375.png", full_page=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/signatories/endorsement/",
+        "/admin/signatories/endorsement/?status__exact=all&country=SY",
+        "/admin/signatories/endorsement/{pk}/change/",
+        "/admin/signatories/endorsement/import/",
+    ],
+    ids=["home", "queue", "queue-filtered", "review", "import"],
+)
+def test_the_workplace_has_no_serious_accessibility_violation(
+    new_page: NewPage, live_server: LiveServer, letter: Letter, path: str
+) -> None:
+    first, *_others = queue_of(letter, 6)
+    page = signed_in_moderator(new_page, live_server)
+    page.goto(path.format(pk=first.pk))
+    assert axe_violations(page) == []

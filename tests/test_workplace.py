@@ -346,3 +346,14 @@ def test_staff_who_may_only_view_see_the_review_page_without_decisions(
     assert "Viewed Only" in page
     assert "formaction" not in page
     assert client.post(f"{CHANGELIST}{endorsement.pk}/approve/").status_code == 403
+
+
+def test_the_review_page_costs_the_same_few_queries_with_many_candidates(
+    moderator_client: Client, letter: Letter, django_assert_max_num_queries
+) -> None:
+    for n in range(12):
+        pending(letter, f"Same Site {n}", website="https://shared.example.org", minutes_ago=20 + n)
+    endorsement = pending(letter, "Same Site", website="https://shared.example.org")
+    with django_assert_max_num_queries(25):
+        page = moderator_client.get(review_url(endorsement, "status__exact=pending"))
+    assert page.content.decode().count("same website") == 10
