@@ -50,7 +50,7 @@ from coalition.admin import ModelAdmin
 from ..exports import staff
 from ..models import Endorsement, User, domains_agree
 from ..services import moderation, signing
-from .display import badge, duplicate_candidates, duplicate_flag, flag, flag_image, website_link
+from .display import badge, duplicate_candidates, flag, flag_image, website_link
 from .filters import (
     ContinentFilter,
     CountryFilter,
@@ -279,19 +279,9 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
     def website(self, obj: Endorsement) -> SafeString | str:
         return website_link(obj.organization.website)
 
-    @admin.display(description=gettext_lazy("email domain"))
-    def email_domain(self, obj: Endorsement) -> str:
-        return obj.organization.email_domain
-
     @admin.display(description=gettext_lazy("contact email"))
     def contact_email(self, obj: Endorsement) -> str:
         return obj.organization.email
-
-    @admin.display(
-        description=gettext_lazy("possible duplicate"), ordering="organization__possible_duplicate"
-    )
-    def duplicate(self, obj: Endorsement) -> SafeString | str:
-        return duplicate_flag(obj.organization)
 
     @admin.display(description=gettext_lazy("possible duplicate"))
     def duplicate_detail(self, obj: Endorsement) -> str:
