@@ -14,7 +14,7 @@ import functools
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
+from coalition.spreadsheets import neutralize_formula
 from letters.models import Letter
 
 from .models import Endorsement, Organization, User, normalize_name
@@ -42,49 +43,120 @@ if TYPE_CHECKING:
 
 COLUMNS = ("organization", "country", "city", "website", "email", "type")
 REQUIRED_COLUMNS = ("organization", "country", "email")
-# Headings people actually write in a spreadsheet, folded to the column they mean.
+# Headings people actually write in a spreadsheet, in the site's five languages, folded as
+# `normalize_name` folds them (case, accents, punctuation), to the column they mean.
 HEADER_ALIASES = {
-    "organisation": "organization",
-    "organization name": "organization",
-    "organisation name": "organization",
-    "name": "organization",
-    "e mail": "email",
-    "email address": "email",
-    "contact email": "email",
-    "kind": "type",
-    "organization type": "type",
-    "organisation type": "type",
-    "web site": "website",
-    "url": "website",
-}
-# Country names in common use that are not the ISO short name django-countries knows.
+    **dict.fromkeys(
+        (
+            "organisation", "organization name", "organisation name", "name", "org",
+            "organizacao", "nome da organizacao", "nome", "entidade", "organizacion",
+            "nombre de la organizacion", "nombre", "entidad", "nom", "nom de l organisation",
+            "structure", "منظمة", "المنظمة", "اسم المنظمة", "الاسم", "الجهة",
+        ),
+        "organization",
+    ),
+    **dict.fromkeys(
+        ("pays", "pais", "nation", "البلد", "بلد", "الدولة", "دولة"), "country"
+    ),
+    **dict.fromkeys(("town", "ville", "cidade", "ciudad", "المدينة", "مدينة"), "city"),
+    **dict.fromkeys(
+        (
+            "web site", "url", "site", "site web", "site internet", "sitio web", "sitio",
+            "pagina web", "web", "الموقع", "الموقع الالكتروني", "الموقع الإلكتروني",
+        ),
+        "website",
+    ),
+    **dict.fromkeys(
+        (
+            "e mail", "email address", "contact email", "mail", "courriel", "adresse e mail",
+            "adresse electronique", "correo", "correo electronico", "endereco de e mail",
+            "البريد الإلكتروني", "البريد الالكتروني", "البريد", "بريد إلكتروني",
+        ),
+        "email",
+    ),
+    **dict.fromkeys(
+        (
+            "kind", "organization type", "organisation type", "category", "tipo",
+            "tipo de organizacao", "tipo de organizacion", "type d organisation", "categorie",
+            "categoria", "النوع", "نوع المنظمة", "الفئة",
+        ),
+        "type",
+    ),
+}  # fmt: skip
+# Country names in common use that none of the five languages' ISO short names cover.
 COUNTRY_ALIASES = {
-    "usa": "US",
-    "us": "US",
-    "united states": "US",
-    "uk": "GB",
-    "great britain": "GB",
-    "britain": "GB",
-    "ivory coast": "CI",
-    "cote d ivoire": "CI",
-    "dr congo": "CD",
-    "drc": "CD",
-    "congo kinshasa": "CD",
-    "congo brazzaville": "CG",
-    "republic of the congo": "CG",
-    "north korea": "KP",
-    "laos": "LA",
-    "burma": "MM",
-    "swaziland": "SZ",
-    "cape verde": "CV",
-    "east timor": "TL",
-    "holland": "NL",
-    "the netherlands": "NL",
-    "the gambia": "GM",
-    "vatican": "VA",
-    "macedonia": "MK",
-    "state of palestine": "PS",
-}
+    "usa": "US", "us": "US", "united states": "US", "america": "US", "eeuu": "US", "eua": "US",
+    "etats unis": "US", "uk": "GB", "great britain": "GB", "britain": "GB", "england": "GB",
+    "scotland": "GB", "wales": "GB", "northern ireland": "GB", "grande bretagne": "GB",
+    "ivory coast": "CI", "cote d ivoire": "CI", "dr congo": "CD", "drc": "CD", "rdc": "CD",
+    "rd congo": "CD", "congo kinshasa": "CD", "congo brazzaville": "CG",
+    "republic of the congo": "CG", "north korea": "KP", "south korea": "KR", "korea": "KR",
+    "laos": "LA", "burma": "MM", "swaziland": "SZ", "cape verde": "CV", "east timor": "TL",
+    "holland": "NL", "the netherlands": "NL", "the gambia": "GM", "vatican": "VA",
+    "macedonia": "MK", "state of palestine": "PS", "palestine": "PS", "gaza": "PS",
+    "russia": "RU", "russian federation": "RU", "syria": "SY", "iran": "IR", "vietnam": "VN",
+    "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ", "moldova": "MD", "turkey": "TR",
+    "turkiye": "TR", "czech republic": "CZ", "czechia": "CZ", "uae": "AE", "emirates": "AE",
+    "taiwan": "TW", "brunei": "BN", "micronesia": "FM", "eswatini": "SZ",
+    "الإمارات": "AE", "امريكا": "US", "أمريكا": "US", "فلسطين": "PS",
+}  # fmt: skip
+# Types as people write them, in the five languages (folded), beside the labels themselves.
+Kind = Organization.Kind
+KIND_SYNONYMS = {
+    **dict.fromkeys(
+        (
+            "ngo", "ngos", "ingo", "ingos", "ong", "ongs", "ongi", "ong internationale",
+            "ong internacional", "inngo", "non governmental organisation",
+            "non governmental organization", "nongovernmental organization", "charity",
+            "association", "associacao", "asociacion", "cso", "civil society",
+            "civil society organisation", "civil society organization", "osc",
+            "organisation non gouvernementale", "organizacao nao governamental",
+            "organizacion no gubernamental", "منظمة غير حكومية", "جمعية", "منظمة مجتمع مدني",
+        ),
+        Kind.NGO,
+    ),
+    **dict.fromkeys(
+        (
+            "network", "coalition", "alliance", "platform", "federation", "rede", "coalizao",
+            "coligacao", "red", "coalicion", "reseau", "plateforme", "plataforma", "شبكة",
+            "تحالف", "ائتلاف",
+        ),
+        Kind.NETWORK,
+    ),
+    **dict.fromkeys(
+        (
+            "faith", "faith based", "faith based organisation", "faith based organization",
+            "fbo", "religious", "religious organisation", "religious organization", "church",
+            "mosque", "synagogue", "temple", "confessionnelle", "organisation confessionnelle",
+            "eglise", "mosquee", "religieuse", "igreja", "mesquita", "religiosa",
+            "organizacao religiosa", "iglesia", "mezquita", "organizacion religiosa",
+            "confesional", "منظمة دينية", "كنيسة", "مسجد", "دينية",
+        ),
+        Kind.FAITH_BASED,
+    ),
+    **dict.fromkeys(
+        (
+            "academic", "academia", "university", "college", "school", "research institute",
+            "think tank", "universite", "academique", "universidade", "academico",
+            "universidad", "instituto de investigacion", "جامعة", "أكاديمية", "اكاديمية",
+            "مؤسسة أكاديمية",
+        ),
+        Kind.ACADEMIC,
+    ),
+    **dict.fromkeys(
+        (
+            "union", "trade union", "trades union", "labour union", "labor union", "syndicat",
+            "syndicale", "union syndicale", "sindicato", "sindical", "central sindical",
+            "نقابة", "اتحاد نقابي", "نقابة عمالية",
+        ),
+        Kind.TRADE_UNION,
+    ),
+    **dict.fromkeys(
+        ("foundation", "fondation", "fundacao", "fundacion", "stiftung", "مؤسسة خيرية"),
+        Kind.FOUNDATION,
+    ),
+    **dict.fromkeys(("other", "autre", "outro", "otro", "أخرى", "اخرى", "غير ذلك"), Kind.OTHER),
+}  # fmt: skip
 
 
 def _max_length(model: type[Organization] | type[User], name: str) -> int:
@@ -132,10 +204,35 @@ class OfflineSignatory:
     # Not columns of the file: what a signature collected otherwise may carry (the demo's).
     contact_name: str = ""
     comment: str = ""
+    # The file's type when it named none we know (the row is imported as Other).
+    unknown_type: str = ""
 
     @property
     def normalized_name(self) -> str:
         return normalize_name(self.name)[:200]
+
+    @property
+    def looks_like_formula(self) -> bool:
+        """A name a spreadsheet would run ("=HYPERLINK(...)"): imported, never published
+        before a person has looked at it."""
+        return neutralize_formula(self.name) != self.name
+
+    def warnings(self) -> list[str]:
+        """What the moderator should know about this row before confirming."""
+        found = []
+        if self.looks_like_formula:
+            found.append(
+                _(
+                    "The name starts like a spreadsheet formula: it is imported as text and "
+                    "held for review, whatever the letter's moderation."
+                )
+            )
+        if self.unknown_type:
+            found.append(
+                _("Type “%(value)s” is not one we know: imported as “%(other)s”.")
+                % {"value": self.unknown_type, "other": Organization.Kind.OTHER.label}
+            )
+        return found
 
     @property
     def kind_label(self) -> str:
@@ -297,9 +394,18 @@ def _xlsx_rows(content: bytes) -> Iterator[Sequence[Any]]:
         workbook.close()
 
 
+def _folded(table: Mapping[str, str]) -> dict[str, str]:
+    return {normalize_name(key): value for key, value in table.items()}
+
+
+@functools.cache
+def _headers() -> dict[str, str]:
+    return {**_folded(HEADER_ALIASES), **{column: column for column in COLUMNS}}
+
+
 def _header(value: Any) -> str:
-    heading = " ".join(str(value or "").replace("_", " ").replace("-", " ").lower().split())
-    return HEADER_ALIASES.get(heading, heading)
+    heading = normalize_name(str(value or ""))
+    return _headers().get(heading, heading)
 
 
 def _cell(value: Any) -> str:
@@ -315,15 +421,21 @@ def _cell(value: Any) -> str:
 
 @functools.cache
 def _countries_by_name() -> dict[str, str]:
-    with translation.override("en"):
-        names = {normalize_name(str(name)): code for code, name in countries}
-    return {**names, **COUNTRY_ALIASES}
+    """Country names in every language of the site (English last, so that it wins should two
+    languages ever give one name to two countries), then the short forms people use."""
+    names: dict[str, str] = {}
+    languages = [code for code, _name in settings.LANGUAGES if code != "en"] + ["en"]
+    for language in languages:
+        with translation.override(language):
+            names.update((normalize_name(str(name)), code) for code, name in countries)
+    return {**names, **_folded(COUNTRY_ALIASES)}
 
 
 # A file names the same few dozen countries thousands of times.
 @functools.lru_cache(maxsize=4096)
 def country_code(value: str) -> str | None:
-    """An ISO 3166-1 code (alpha-2 or alpha-3) or an English country name, as alpha-2."""
+    """An ISO 3166-1 code (alpha-2 or alpha-3) or a country's name in one of the site's
+    languages ("Brasil", "Côte d'Ivoire", "USA"), as alpha-2."""
     text = value.strip()
     if not text:
         return None
@@ -341,12 +453,23 @@ def country_code(value: str) -> str | None:
 
 @functools.cache
 def _kinds() -> dict[str, str]:
-    with translation.override("en"):
-        labels = {normalize_name(str(label)): code for code, label in Organization.Kind.choices}
-    return {**labels, **{normalize_name(code): code for code in Organization.Kind.values}}
+    """The types' labels in every language of the site, their codes, and the synonyms."""
+    labels: dict[str, str] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            labels.update(
+                (normalize_name(str(label)), code) for code, label in Organization.Kind.choices
+            )
+    return {
+        **labels,
+        **{normalize_name(code): code for code in Organization.Kind.values},
+        **_folded(KIND_SYNONYMS),
+    }
 
 
-def _kind(value: str) -> str | None:
+def kind_code(value: str) -> str | None:
+    """The type a cell names, case, accents and punctuation aside; NGO when it is empty,
+    None when it names none of them."""
     if not value:
         return Organization.Kind.NGO
     return _kinds().get(normalize_name(value))
@@ -419,8 +542,8 @@ def parse_row(values: dict[str, str]) -> OfflineSignatory | dict[str, list[str]]
             check(
                 "country",
                 _(
-                    "Unknown country “%(value)s”: use an ISO code such as FR or an English "
-                    "name such as France."
+                    "Unknown country “%(value)s”: use an ISO code such as FR or FRA, or the "
+                    "country's name in English, French, Spanish, Portuguese or Arabic."
                 )
                 % {"value": clean["country"]}
                 if clean["country"]
@@ -451,23 +574,27 @@ def parse_row(values: dict[str, str]) -> OfflineSignatory | dict[str, list[str]]
             # Counted with the https:// that a bare address gets.
             check("website", _too_long(MAX_LENGTHS["website"]))
 
-    kind = None
+    # A type nobody listed is no reason to refuse a signature: it becomes Other, and the
+    # preview says so.
+    kind: str = Organization.Kind.NGO
+    unknown_type = ""
     if "type" in clean:
-        kind = _kind(clean["type"])
-        if kind is None:
-            with translation.override("en"):
-                known = ", ".join(str(label) for label in Organization.Kind.labels)
-            check(
-                "type",
-                _("Unknown type “%(value)s”; use one of: %(known)s.")
-                % {"value": clean["type"], "known": known},
-            )
+        known = kind_code(clean["type"])
+        kind = known or Organization.Kind.OTHER
+        if known is None:
+            unknown_type = clean["type"]
 
     if errors:
         return errors
-    assert name and country and email and website is not None and kind and city is not None
+    assert name and country and email and website is not None and city is not None
     return OfflineSignatory(
-        name=name, country=country, city=city, website=website, email=email, kind=kind
+        name=name,
+        country=country,
+        city=city,
+        website=website,
+        email=email,
+        kind=kind,
+        unknown_type=unknown_type,
     )
 
 
@@ -697,10 +824,17 @@ class PlannedRow:
     set_aside: OnRecord | None = None
     # What the moderator should look at before confirming.
     note: str = ""
+    # The status the endorsement is written with (none for a skipped row).
+    status: str = ""
 
     @property
     def creates_organization(self) -> bool:
         return not self.skip and self.organization is None
+
+    @property
+    def notes(self) -> list[str]:
+        """The note and the row's own warnings (an unknown type, a name like a formula)."""
+        return [*filter(None, [self.note]), *([] if self.skip else self.signatory.warnings())]
 
 
 @dataclass(frozen=True)
@@ -710,6 +844,8 @@ class PlanCounts:
     skipped: int
     set_aside: int
     notes: int
+    approved: int = 0
+    pending: int = 0
 
 
 def plan_counts(plan: dict[int, PlannedRow]) -> PlanCounts:
@@ -719,11 +855,34 @@ def plan_counts(plan: dict[int, PlannedRow]) -> PlanCounts:
         existing_organizations=sum(not row.skip and row.organization is not None for row in rows),
         skipped=sum(row.skip for row in rows),
         set_aside=sum(row.set_aside is not None for row in rows),
-        notes=sum(bool(row.note) for row in rows),
+        notes=sum(bool(row.notes) for row in rows),
+        approved=sum(row.status == Endorsement.Status.APPROVED for row in rows),
+        pending=sum(row.status == Endorsement.Status.PENDING for row in rows),
     )
 
 
-def plan_import(*, letter: Letter, rows: dict[int, OfflineSignatory]) -> dict[int, PlannedRow]:
+def imported_status(letter: Letter, signatory: OfflineSignatory, status: str | None = None) -> str:
+    """An imported row follows the letter's moderation, as an online signature does: with
+    "review first" it waits for a moderator. A name that looks like a formula always waits.
+    `status` forces the others' status (the demo's data)."""
+    if signatory.looks_like_formula:
+        return Endorsement.Status.PENDING
+    if status is not None:
+        return status
+    if letter.moderation == Letter.Moderation.PUBLISH_ON_VERIFICATION:
+        return Endorsement.Status.APPROVED
+    return Endorsement.Status.PENDING
+
+
+def _decided(status: str) -> str:
+    if status == Endorsement.Status.APPROVED:
+        return _("endorsement approved")
+    return _("endorsement awaiting review")
+
+
+def plan_import(
+    *, letter: Letter, rows: dict[int, OfflineSignatory], status: str | None = None
+) -> dict[int, PlannedRow]:
     """What importing would do to each valid row: the preview shows it, and the service
     writes exactly this (computing it again once it holds the letter's lock)."""
     records = organizations_on_record(letter=letter, signatories=rows.values())
@@ -788,32 +947,53 @@ def plan_import(*, letter: Letter, rows: dict[int, OfflineSignatory]) -> dict[in
                     organization=match,
                 )
                 continue
+            row_status = imported_status(letter, signatory, status)
             plan[number] = PlannedRow(
                 signatory,
-                _("Existing organisation “%(name)s”, endorsement approved.") % {"name": match.name},
+                _("Existing organisation “%(name)s”, %(decision)s.")
+                % {"name": match.name, "decision": _decided(row_status)},
                 skip=False,
                 organization=match,
                 set_aside=set_aside,
                 note=note,
+                status=row_status,
             )
             continue
+        row_status = imported_status(letter, signatory, status)
         plan[number] = PlannedRow(
             signatory,
-            _("New organisation, endorsement approved."),
+            _("New organisation, %(decision)s.") % {"decision": _decided(row_status)},
             skip=False,
             set_aside=set_aside,
             note=note,
+            status=row_status,
         )
     return plan
 
 
 def import_summary_text(summary: ImportSummary) -> str:
     """What an import did, in a sentence for the moderator (the admin and the command)."""
-    created = ngettext(
-        "%(count)d endorsement imported and approved",
-        "%(count)d endorsements imported and approved",
-        summary.endorsements_created,
-    ) % {"count": summary.endorsements_created}
+    approved = summary.endorsements_created - summary.pending
+    parts = []
+    if approved or not summary.pending:
+        parts.append(
+            ngettext(
+                "%(count)d endorsement imported and approved",
+                "%(count)d endorsements imported and approved",
+                approved,
+            )
+            % {"count": approved}
+        )
+    if summary.pending:
+        parts.append(
+            ngettext(
+                "%(count)d endorsement imported, awaiting review",
+                "%(count)d endorsements imported, awaiting review",
+                summary.pending,
+            )
+            % {"count": summary.pending}
+        )
+    created = "; ".join(parts)
     organizations = ngettext(
         "%(count)d new organisation",
         "%(count)d new organisations",

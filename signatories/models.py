@@ -48,6 +48,16 @@ def domain_of(url_or_email: str) -> str:
     return host.removeprefix("www.").rstrip(".")
 
 
+def domains_agree(email_domain: str, website_domain: str) -> bool:
+    """Whether an address plausibly belongs to a website: the same domain, or one inside the
+    other (contact@mail.ngo.org for ngo.org)."""
+    return (
+        email_domain == website_domain
+        or email_domain.endswith(f".{website_domain}")
+        or website_domain.endswith(f".{email_domain}")
+    )
+
+
 def hash_ip(ip: str) -> str:
     """IP addresses are kept only as this salted hash: enough to see that two signatures came
     from one network, useless to find out which network."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -411,3 +412,178 @@ def test_the_letter_page_in_arabic_and_portuguese_fits_and_is_mirrored(
         assert actions["x"] + actions["width"] <= heading["x"]
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"letter-{language}-{width}.png", full_page=True)
+
+
+# The moderators' workplace ---------------------------------------------------------------
+
+
+def signed_in_moderator(new_page: NewPage, live_server: LiveServer, width: int = 1280) -> Any:
+    password = "a long moderator password 42"
+    moderator = UserFactory(
+        email="moderator@coalition.example.org",
+        password=password,
+        is_staff=True,
+        is_superuser=True,
+    )
+    page = new_page(width=width)
+    sign_in_to_admin(page, live_server, moderator.email, password)
+    return page
+
+
+def queue_of(letter: Letter, count: int) -> list[Endorsement]:
+    """Endorsements awaiting review, oldest first, with what makes a queue wide: long names,
+    duplicate hints, held signatures, imported rows, 40 countries."""
+    countries = ["FR", "KE", "BR", "JP", "AU", "SY", "LB", "SN", "CI", "DE"] * 4
+    endorsements = []
+    for n in range(count):
+        endorsement = EndorsementFactory(
+            letter=letter,
+            organization__country=countries[n % len(countries)],
+            organization__name=f"International Federation of Human Rights Leagues, chapter {n}",
+            organization__kind=Organization.Kind.NETWORK,
+            organization__possible_duplicate=n % 3 == 0,
+            organization__duplicate_reasons=["Same website domain as another organisation."],
+            held_reason="Signed from a network that signed 5 times in an hour" if n % 4 else "",
+            imported=n % 5 == 0,
+        )
+        Endorsement.objects.filter(pk=endorsement.pk).update(
+            signed_at=endorsement.signed_at.replace(microsecond=0) - timedelta(minutes=count - n)
+        )
+        endorsements.append(endorsement)
+    return endorsements
+
+
+@pytest.mark.parametrize("width", [1280, 1600])
+def test_the_queue_fits_a_laptop_screen_with_every_column_in_view(
+    new_page: NewPage, live_server: LiveServer, width: int
+) -> None:
+    letter = LetterFactory(title="Call for an Emergency Special Session of the UN General Assembly")
+    queue_of(letter, 30)
+    page = signed_in_moderator(new_page, live_server, width)
+    page.goto("/admin/signatories/endorsement/")
+    expect(page.locator("#result_list tbody tr")).to_have_count(30)
+    assert page.locator("#nav-sidebar").count() == 0
+    table, container = page.evaluate(
+        """() => [document.querySelector('#result_list').scrollWidth,
+                  document.querySelector('#changelist-form .results').clientWidth]"""
+    )
+    assert table <= container, f"the queue is {table} px wide in a {container} px column"
+    for header in ["Organisation", "To check", "Letter", "Status", "Signed", "Decided"]:
+        cell = page.locator("#result_list thead th", has_text=header).bounding_box()
+        assert cell is not None and cell["x"] >= 0 and cell["x"] + cell["width"] <= width, header
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"admin-queue-{width}.png", full_page=True)
+
+
+def test_the_admin_home_status_table_keeps_its_headers_readable(
+    new_page: NewPage, live_server: LiveServer
+) -> None:
+    letter = LetterFactory()
+    queue_of(letter, 3)
+    page = signed_in_moderator(new_page, live_server)
+    headers = page.locator("#moderation-counts thead th")
+    expect(headers).to_have_count(7)
+    line = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('#moderation-counts th')).lineHeight)"
+        " || 16"
+    )
+    for index in range(7):
+        box = headers.nth(index).bounding_box()
+        # "Email not yet verified" may take three lines, never one letter per line.
+        assert box["height"] <= 3.5 * line + 16, headers.nth(index).inner_text()
+    page.locator("#moderation-counts td.moderation-pending a").click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(3)
+
+
+def test_a_moderator_clears_three_endorsements_from_the_review_page_with_the_keyboard_alone(
+    new_page: NewPage, live_server: LiveServer, letter: Letter, mailoutbox: list
+) -> None:
+    first, second, third = queue_of(letter, 3)
+    page = signed_in_moderator(new_page, live_server)
+    page.goto("/admin/signatories/endorsement/")
+    tab_to(page, f"#result_list a[href*='/{first.pk}/change/']")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Decision")).to_be_visible()
+    expect(page.locator(".review-head h2")).to_have_text(first.organization.name)
+
+    # The Approve button has the focus as the page opens: Enter approves and moves on.
+    expect(page.get_by_role("button", name="Approve")).to_be_focused()
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    expect(page.locator(".review-head h2")).to_have_text(second.organization.name)
+    expect(page.locator(".messagelist")).to_contain_text("1 endorsement approved.")
+
+    # Rejecting: one Tab to the reason, one to the Reject button.
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_reason")).to_be_focused()
+    page.keyboard.type("Not an organisation: a person's blog.")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Reject")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".review-head h2")).to_have_text(third.organization.name)
+    expect(page.locator(".messagelist")).to_contain_text("1 endorsement rejected.")
+
+    page.keyboard.press("Enter")
+    expect(page.locator(".messagelist")).to_contain_text("Nothing is left in this queue.")
+    assert page.url == f"{live_server.url}/admin/signatories/endorsement/"
+    statuses = [
+        Endorsement.objects.values_list("status", "rejection_reason").get(pk=e.pk)
+        for e in (first, second, third)
+    ]
+    assert statuses == [
+        (Endorsement.Status.APPROVED, ""),
+        (Endorsement.Status.REJECTED, "Not an organisation: a person's blog."),
+        (Endorsement.Status.APPROVED, ""),
+    ]
+
+
+def test_the_review_page_fits_a_phone(
+    new_page: NewPage, live_server: LiveServer, letter: Letter
+) -> None:
+    [endorsement] = queue_of(letter, 1)
+    page = signed_in_moderator(new_page, live_server, width=375)
+    page.goto(f"/admin/signatories/endorsement/{endorsement.pk}/change/")
+    expect(page.get_by_role("button", name="Approve")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "admin-review-375.png", full_page=True)
+
+
+def test_the_queue_on_a_phone_keeps_organisation_hints_and_status_without_sideways_scroll(
+    new_page: NewPage, live_server: LiveServer
+) -> None:
+    queue_of(LetterFactory(), 5)
+    page = signed_in_moderator(new_page, live_server, width=375)
+    page.goto("/admin/signatories/endorsement/")
+    expect(page.locator("#result_list tbody tr")).to_have_count(5)
+    table, container = page.evaluate(
+        """() => [document.querySelector('#result_list').scrollWidth,
+                  document.querySelector('#changelist-form .results').clientWidth]"""
+    )
+    assert table <= container, f"the queue is {table} px wide in a {container} px column"
+    for header in ["Organisation", "To check", "Status"]:
+        expect(page.locator("#result_list thead th", has_text=header)).to_be_visible()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "admin-queue-375.png", full_page=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/",
+        "/admin/signatories/endorsement/",
+        "/admin/signatories/endorsement/?status__exact=all&country=SY",
+        "/admin/signatories/endorsement/{pk}/change/",
+        "/admin/signatories/endorsement/import/",
+    ],
+    ids=["home", "queue", "queue-filtered", "review", "import"],
+)
+def test_the_workplace_has_no_serious_accessibility_violation(
+    new_page: NewPage, live_server: LiveServer, letter: Letter, path: str
+) -> None:
+    first, *_others = queue_of(letter, 6)
+    page = signed_in_moderator(new_page, live_server)
+    page.goto(path.format(pk=first.pk))
+    assert axe_violations(page) == []

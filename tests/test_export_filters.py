@@ -42,9 +42,23 @@ SYRIAN_RELIEF = "جمعية الإغاثة السورية"
 # (name, country, status, kind, signed, extra): the whole list in the order it is printed,
 # Brazil, Kenya, Senegal, Spain, Switzerland, Syria, and by name within each country.
 SIGNATORIES: list[tuple[str, str, str, str, str, dict[str, Any]]] = [
-    ("Instituto Sou da Paz", "BR", Status.APPROVED, Kind.NGO, "2026-03-02", {}),
-    ("Rede Solidária", "BR", Status.APPROVED, Kind.NETWORK, "2026-03-03", {}),
-    ("Sindicato dos Trabalhadores", "BR", Status.APPROVED, Kind.TRADE_UNION, "2026-01-15", {}),
+    (
+        "Instituto Sou da Paz",
+        "BR",
+        Status.APPROVED,
+        Kind.NGO,
+        "2026-03-02",
+        {"updates": True, "language": "pt-br"},
+    ),
+    ("Rede Solidária", "BR", Status.APPROVED, Kind.NETWORK, "2026-03-03", {"language": "pt-br"}),
+    (
+        "Sindicato dos Trabalhadores",
+        "BR",
+        Status.APPROVED,
+        Kind.TRADE_UNION,
+        "2026-01-15",
+        {"imported": True},
+    ),
     (
         "Kenya Human Rights Commission",
         "KE",
@@ -53,10 +67,24 @@ SIGNATORIES: list[tuple[str, str, str, str, str, dict[str, Any]]] = [
         "2026-03-04",
         {"duplicate": True},
     ),
-    ("Réseau Paix & Justice", "SN", Status.APPROVED, Kind.NETWORK, "2026-03-05", {}),
-    ("Oxfam Intermón", "ES", Status.REJECTED, Kind.NGO, "2026-03-06", {}),
+    (
+        "Réseau Paix & Justice",
+        "SN",
+        Status.APPROVED,
+        Kind.NETWORK,
+        "2026-03-05",
+        {"updates": True, "language": "fr"},
+    ),
+    ("Oxfam Intermón", "ES", Status.REJECTED, Kind.NGO, "2026-03-06", {"language": "es"}),
     ("Amnesty Schweiz", "CH", Status.PENDING, Kind.NGO, "2026-03-07", {"held": True}),
-    (SYRIAN_RELIEF, "SY", Status.APPROVED, Kind.NGO, "2026-03-08", {}),
+    (
+        SYRIAN_RELIEF,
+        "SY",
+        Status.APPROVED,
+        Kind.NGO,
+        "2026-03-08",
+        {"updates": True, "language": "ar", "imported": True},
+    ),
 ]
 ALL = [(name, country) for name, country, *_rest in SIGNATORIES]
 
@@ -102,6 +130,31 @@ LISTS: dict[str, tuple[dict[str, str], list[tuple[str, str]]]] = {
         },
         only("Sindicato dos Trabalhadores"),
     ),
+    "asked for updates": (
+        {"status__exact": "all", "updates": "yes"},
+        only("Instituto Sou da Paz", "Réseau Paix & Justice", SYRIAN_RELIEF),
+    ),
+    "no updates, published": (
+        {"status__exact": "approved", "updates": "no"},
+        only("Rede Solidária", "Sindicato dos Trabalhadores"),
+    ),
+    "signed in Portuguese": (
+        {"status__exact": "all", "language": "pt-br"},
+        only("Instituto Sou da Paz", "Rede Solidária"),
+    ),
+    "signed in Arabic": ({"status__exact": "all", "language": "ar"}, only(SYRIAN_RELIEF)),
+    "no language recorded": (
+        {"status__exact": "all", "language": "none"},
+        only("Sindicato dos Trabalhadores", "Kenya Human Rights Commission", "Amnesty Schweiz"),
+    ),
+    "imported from a file": (
+        {"status__exact": "all", "source": "imported"},
+        only("Sindicato dos Trabalhadores", SYRIAN_RELIEF),
+    ),
+    "signed online in Brazil": (
+        {"status__exact": "all", "source": "online", "country": "BR"},
+        only("Instituto Sou da Paz", "Rede Solidária"),
+    ),
     "a search": ({"status__exact": "all", "q": "sindicato"}, only("Sindicato dos Trabalhadores")),
     "a search in Arabic": ({"status__exact": "all", "q": "الإغاثة"}, only(SYRIAN_RELIEF)),
     "an empty result": ({"status__exact": "all", "q": "no such organisation"}, []),
@@ -129,6 +182,9 @@ def coalition(letter: Letter) -> Letter:
             held_reason="Signed from a network that signed 5 times in an hour"
             if extra.get("held")
             else "",
+            wants_updates=bool(extra.get("updates")),
+            language=extra.get("language", ""),
+            imported=bool(extra.get("imported")),
         )
     # Another letter's signatory never reaches this letter's list, whatever the filter.
     EndorsementFactory(

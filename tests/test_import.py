@@ -34,10 +34,17 @@ from signatories.imports import OfflineSignatory
 from signatories.models import Endorsement, EndorsementEvent, Organization, OutgoingMail, User
 from signatories.services.imports import signatories_import
 
-from .factories import EndorsementFactory, OrganizationFactory
+from .factories import EndorsementFactory, LetterFactory, OrganizationFactory
 from .helpers import confirmation_link, make_moderator, sign_form
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def letter(db: None) -> Letter:
+    """A letter that publishes on verification: there a file's rows are published at once.
+    (With "review first" they wait for a moderator: tests/test_import_spreadsheets.py.)"""
+    return LetterFactory(moderation=Letter.Moderation.PUBLISH_ON_VERIFICATION)
 
 
 @pytest.fixture(autouse=True)
@@ -126,10 +133,22 @@ def test_the_command_imports_hundreds_of_organisations_from_dozens_of_countries(
     with on_commit():
         out, _err = import_command(letter, csv_file(rows, tmp_path / "offline.csv"))
 
-    assert "300 endorsements imported and approved (300 new organisations)" in out
+    # The 60 names that start like a formula (=HYPERLINK, @Mention) wait for a moderator.
+    assert (
+        "240 endorsements imported and approved; 60 endorsements imported, awaiting review "
+        "(300 new organisations)"
+    ) in out
     endorsements = Endorsement.objects.filter(letter=letter)
     assert endorsements.count() == 300
-    assert set(endorsements.values_list("status", "imported").distinct()) == {("approved", True)}
+    assert set(endorsements.values_list("status", "imported").distinct()) == {
+        ("approved", True),
+        ("pending", True),
+    }
+    held = endorsements.filter(status="pending")
+    assert all(name[0] in "=@" for name in held.values_list("organization__name", flat=True))
+    assert set(held.values_list("held_reason", flat=True)) == {
+        "Imported name starts like a spreadsheet formula"
+    }
     assert len(set(endorsements.values_list("organization__country", flat=True))) == 42
     stored = set(Organization.objects.values_list("name", flat=True))
     assert {row["organization"] for row in rows} == stored
@@ -145,11 +164,12 @@ def test_the_command_imports_hundreds_of_organisations_from_dozens_of_countries(
     assert Organization.objects.get(name="Syndicat des Travailleurs·euses 38").kind == "faith_based"
     events = EndorsementEvent.objects.filter(endorsement__letter=letter)
     assert set(events.values_list("actor", "actor_label", "to_status")) == {
-        (None, "import", "approved")
+        (None, "import", "approved"),
+        (None, "import", "pending"),
     }
     assert OutgoingMail.objects.count() == 0
     assert mailoutbox == []
-    assert signatory_count(letter)["signatories"] == 300
+    assert signatory_count(letter)["signatories"] == 240
 
 
 def test_importing_the_same_file_twice_adds_nothing(
@@ -204,7 +224,7 @@ def test_an_xlsx_file_with_country_names_imports_like_a_csv(
     path.write_bytes(xlsx_bytes(offline_rows(60)))
     with on_commit():
         out, _err = import_command(letter, path)
-    assert "60 endorsements imported" in out
+    assert "(60 new organisations)" in out
     codes = set(Organization.objects.values_list("country", flat=True))
     assert {"FR", "SN", "BR", "US", "GB", "CI", "VN", "KR", "TR"} <= codes
 
@@ -215,7 +235,7 @@ def bad_rows() -> list[dict[str, str]]:
     rows[3]["organization"] = ""
     rows[4]["email"] = "not-an-email"
     rows[5]["website"] = "http://"
-    rows[6]["type"] = "Corporation"
+    rows[6]["country"] = ""
     return rows
 
 
@@ -237,13 +257,12 @@ def test_the_command_lists_each_bad_line_and_its_reason(letter: Letter, tmp_path
         call_command("import_signatories", "--letter", letter.slug, str(path), stderr=err)
     lines = err.getvalue().splitlines()
     assert lines == [
-        "line 3: country: Unknown country “Atlantis”: use an ISO code such as FR or an English "
-        "name such as France.",
+        "line 3: country: Unknown country “Atlantis”: use an ISO code such as FR or FRA, or the "
+        "country's name in English, French, Spanish, Portuguese or Arabic.",
         "line 5: organization: The organisation's name is missing.",
         "line 6: email: “not-an-email” is not an email address.",
         "line 7: website: “http://” is not a website address.",
-        "line 8: type: Unknown type “Corporation”; use one of: NGO, Network or coalition, "
-        "Faith-based organisation, Academic institution, Trade union, Foundation, Other.",
+        "line 8: country: The country is missing.",
     ]
 
 
@@ -320,12 +339,13 @@ def test_the_admin_previews_then_imports_in_the_staff_members_name(
     with on_commit():
         response = moderator_client.post(PROCESS, {**confirm, "confirm": "1"}, follow=True)
 
-    assert "40 endorsements imported and approved (39 new organisations)" in (
-        response.content.decode()
-    )
+    assert (
+        "32 endorsements imported and approved; 8 endorsements imported, awaiting review "
+        "(39 new organisations)"
+    ) in response.content.decode()
     moderator = User.objects.get(email="moderator@coalition.example.org")
     assert (
-        Endorsement.objects.filter(letter=letter, imported=True, decided_by=moderator).count() == 40
+        Endorsement.objects.filter(letter=letter, imported=True, decided_by=moderator).count() == 32
     )
     assert existing.endorsements.get(letter=letter).status == "approved"
     assert set(EndorsementEvent.objects.values_list("actor", "actor_label")) == {
@@ -352,7 +372,7 @@ def test_the_admin_refuses_a_bad_file_and_lists_its_bad_lines(
         ("5", "The organisation&#x27;s name is missing."),
         ("6", "“not-an-email” is not an email address."),
         ("7", "“http://” is not a website address."),
-        ("8", "Unknown type “Corporation”"),
+        ("8", "The country is missing."),
     ]:
         assert f"<td>{line}</td>" in page
         assert reason in page
@@ -490,7 +510,7 @@ def test_a_second_admin_import_of_the_same_file_finds_what_the_first_made(
         confirm_import(moderator_client, upload(moderator_client, letter, "a.csv", content, "0"))
     again = upload(moderator_client, letter, "a.csv", content, "0")
     page = again.content.decode()
-    assert "0 new organisations, with their endorsements approved." in page
+    assert "0 new organisations." in page
     assert "40 lines skipped" in page
     assert "An unconfirmed online sign-up" not in page
     with on_commit():
@@ -779,8 +799,11 @@ def test_the_preview_of_a_large_file_shows_counts_and_a_sample_not_every_line(
     page = upload(moderator_client, letter, "a.csv", csv_bytes(offline_rows(300)), "0")
     text = page.content.decode()
     assert "300 lines to import." in text
-    assert "300 new organisations, with their endorsements approved." in text
-    assert "and 280 more lines." in text
+    assert "300 new organisations." in text
+    assert "240 endorsements approved and published at once." in text
+    assert "60 endorsements wait in the queue for a moderator." in text
+    assert "60 lines to look at before you confirm" in text
+    assert "and 220 more lines." in text
     assert "contact5@org5.example.org" in text
     assert "contact299@org299.example.org" not in text
 

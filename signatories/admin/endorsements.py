@@ -4,6 +4,7 @@ Every decision goes through `signatories.services.moderation`."""
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -11,11 +12,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -23,16 +27,19 @@ from django.http import (
     HttpResponseBase,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django_countries.fields import Country
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX, Format
 from import_export.forms import ExportForm
@@ -41,13 +48,16 @@ from import_export.signals import post_export
 from coalition.admin import ModelAdmin
 
 from ..exports import staff
-from ..models import Endorsement, EndorsementEvent, User
+from ..models import Endorsement, User, domains_agree
 from ..services import moderation, signing
-from .display import duplicate_flag, flag, website_link
+from .display import badge, duplicate_candidates, flag, flag_image, website_link
 from .filters import (
     ContinentFilter,
     CountryFilter,
     HeldFilter,
+    LanguageFilter,
+    SourceFilter,
+    UpdatesConsentFilter,
     WorkQueueStatusFilter,
 )
 from .imports import OfflineImportMixin
@@ -93,46 +103,18 @@ class RejectForm(forms.Form):
     )
 
 
-class EndorsementEventInline(admin.TabularInline):
-    """The audit trail, written by services only: shown, never editable."""
-
-    model = EndorsementEvent
-    fields = ("at", "from_status", "to_status", "actor_label", "reason")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = gettext_lazy("Audit trail")
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Whoever may see an endorsement may see its history.
-        return request.user.has_perm("signatories.view_endorsement") or request.user.has_perm(
-            "signatories.change_endorsement"
-        )
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Endorsement)
 class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
+    # Few, dense columns, so that the queue fits a 1280 px laptop: the organisation with its
+    # flag and type on one line, short hints, the letter, status, dates. Everything else is
+    # on the review page (the change page), one click away.
     list_display = (
-        "organization_name",
-        "country",
-        "kind",
-        "website",
-        "email_domain",
-        "duplicate",
-        "letter",
+        "organization_summary",
+        "hints",
+        "letter_title",
         "status",
-        "signed_at",
-        "decided_at",
-        "decided_by",
+        "signed",
+        "decision",
     )
     list_filter = (
         WorkQueueStatusFilter,
@@ -143,7 +125,9 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
         "organization__possible_duplicate",
         HeldFilter,
         ("signed_at", admin.DateFieldListFilter),
-        "imported",
+        SourceFilter,
+        UpdatesConsentFilter,
+        LanguageFilter,
     )
     search_fields = ("organization__name", "organization__user__email", "organization__website")
     search_help_text = gettext_lazy("Organisation name, email address or website.")
@@ -151,7 +135,8 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
     list_per_page = 100
     ordering = ("signed_at", "pk")
     actions = ("approve", "reject", "release_and_send", "export_workbook_by_country")
-    inlines = (EndorsementEventInline,)
+    # The review page lays these out itself (templates/admin/signatories/endorsement/
+    # change_form.html); the fieldsets stay for the view permission's plain rendering.
     fieldsets = (
         (
             gettext_lazy("Organisation"),
@@ -214,8 +199,68 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
     @admin.display(
         description=gettext_lazy("organisation"), ordering="organization__normalized_name"
     )
-    def organization_name(self, obj: Endorsement) -> str:
-        return obj.organization.name
+    def organization_summary(self, obj: Endorsement) -> SafeString:
+        organization = obj.organization
+        return format_html(
+            '{} <span dir="auto">{}</span> <span class="queue-meta">{} · {}</span>',
+            flag_image(organization.country),
+            organization.name,
+            organization.get_kind_display(),
+            Country(code=str(organization.country)).name,
+        )
+
+    @admin.display(description=gettext_lazy("to check"))
+    def hints(self, obj: Endorsement) -> SafeString:
+        organization = obj.organization
+        tags = []
+        if organization.possible_duplicate:
+            tags.append(
+                badge(
+                    _("duplicate?"),
+                    kind="duplicate",
+                    title=" ".join(organization.duplicate_reasons),
+                )
+            )
+        website_domain, email_domain = organization.website_domain, organization.email_domain
+        if website_domain and not domains_agree(email_domain, website_domain):
+            tags.append(
+                badge(
+                    _("email ≠ website"),
+                    kind="duplicate",
+                    title=_("Email domain %(email)s, website %(site)s.")
+                    % {"email": email_domain, "site": website_domain},
+                )
+            )
+        if obj.held_reason:
+            tags.append(badge(_("held"), kind="held", title=obj.held_reason))
+        if obj.imported:
+            tags.append(badge(_("imported"), kind="imported"))
+        return format_html_join(" ", "{}", ((tag,) for tag in tags))
+
+    @admin.display(description=gettext_lazy("letter"), ordering="letter__title")
+    def letter_title(self, obj: Endorsement) -> SafeString:
+        return format_html(
+            '<span class="queue-letter" title="{}">{}</span>', obj.letter.title, obj.letter.title
+        )
+
+    @admin.display(description=gettext_lazy("signed"), ordering="signed_at")
+    def signed(self, obj: Endorsement) -> SafeString:
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            obj.signed_at.isoformat(),
+            date_format(timezone.localtime(obj.signed_at), "DATETIME_FORMAT"),
+            date_format(timezone.localtime(obj.signed_at), "SHORT_DATE_FORMAT"),
+        )
+
+    @admin.display(description=gettext_lazy("decided"))
+    def decision(self, obj: Endorsement) -> SafeString | str:
+        at = self.decided_at(obj)
+        if at is None:
+            return ""
+        who = obj.decided_by.email if obj.decided_by else _("automatically")
+        return format_html(
+            '{}<br><span class="queue-meta">{}</span>', date_format(at, "SHORT_DATE_FORMAT"), who
+        )
 
     @admin.display(description=gettext_lazy("organisation"))
     def organization_link(self, obj: Endorsement) -> SafeString:
@@ -234,19 +279,9 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
     def website(self, obj: Endorsement) -> SafeString | str:
         return website_link(obj.organization.website)
 
-    @admin.display(description=gettext_lazy("email domain"))
-    def email_domain(self, obj: Endorsement) -> str:
-        return obj.organization.email_domain
-
     @admin.display(description=gettext_lazy("contact email"))
     def contact_email(self, obj: Endorsement) -> str:
         return obj.organization.email
-
-    @admin.display(
-        description=gettext_lazy("possible duplicate"), ordering="organization__possible_duplicate"
-    )
-    def duplicate(self, obj: Endorsement) -> SafeString | str:
-        return duplicate_flag(obj.organization)
 
     @admin.display(description=gettext_lazy("possible duplicate"))
     def duplicate_detail(self, obj: Endorsement) -> str:
@@ -477,12 +512,54 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
     def _change_url(self, endorsement: Endorsement) -> str:
         return reverse("admin:signatories_endorsement_change", args=[endorsement.pk])
 
+    def _with_filters(self, request: HttpRequest, url: str) -> str:
+        """`url` carrying the queue the moderator came from (Django's `_changelist_filters`)."""
+        return add_preserved_filters(
+            {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}, url
+        )
+
+    def _queue(self, request: HttpRequest) -> QuerySet[Endorsement]:
+        """The list the moderator opened this endorsement from, with its filters and search
+        (the work queue, pending first, when they came from elsewhere)."""
+        queue_request = copy.copy(request)
+        queue_request.GET = QueryDict(request.GET.get("_changelist_filters", ""))
+        # Read as the list would be shown, not as an action on ticked rows.
+        queue_request.method = "GET"
+        try:
+            changelist = self.get_changelist_instance(queue_request)
+            return changelist.get_queryset(queue_request)
+        except (IncorrectLookupParameters, DisallowedModelAdminLookup, PermissionDenied):
+            return self.get_queryset(request).filter(status=Status.PENDING)
+
+    def _next_in_queue(
+        self, request: HttpRequest, current: Endorsement
+    ) -> tuple[Endorsement | None, int]:
+        """The endorsement after `current` in its queue (signed order), or the queue's first
+        when `current` was its last; and how many others the queue holds."""
+        queue = self._queue(request).exclude(pk=current.pk).order_by("signed_at", "pk")
+        after = queue.filter(
+            Q(signed_at__gt=current.signed_at) | Q(signed_at=current.signed_at, pk__gt=current.pk)
+        ).first()
+        following = after or queue.first()
+        return following, (queue.count() if following else 0)
+
+    def _after_decision(self, request: HttpRequest, endorsement: Endorsement) -> HttpResponse:
+        """On to the next endorsement of the queue, so that a queue of 200 is cleared without
+        going back to the list each time; back to the list when nothing is left."""
+        following, _left = self._next_in_queue(request, endorsement)
+        if following is not None:
+            return HttpResponseRedirect(self._with_filters(request, self._change_url(following)))
+        self.message_user(request, _("Nothing is left in this queue."), messages.INFO)
+        filters = request.GET.get("_changelist_filters", "")
+        changelist = reverse("admin:signatories_endorsement_changelist")
+        return HttpResponseRedirect(f"{changelist}?{filters}" if filters else changelist)
+
     def approve_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         endorsement = self._decision_target(request, object_id)
         self._approve(request, Endorsement.objects.filter(pk=endorsement.pk), _seen_status(request))
-        return HttpResponseRedirect(self._change_url(endorsement))
+        return self._after_decision(request, endorsement)
 
     def reject_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
         endorsement = self._decision_target(request, object_id)
@@ -494,14 +571,14 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
                 form.cleaned_data["reason"],
                 _seen_status(request),
             )
-            return HttpResponseRedirect(self._change_url(endorsement))
+            return self._after_decision(request, endorsement)
         return self._reject_page(
             request,
             Endorsement.objects.filter(pk=endorsement.pk).select_related("organization", "letter"),
             form,
             selected=[],
             select_across=False,
-            cancel_url=self._change_url(endorsement),
+            cancel_url=self._with_filters(request, self._change_url(endorsement)),
             single=True,
             seen_status=_seen_status(request) or endorsement.status,
         )
@@ -530,21 +607,58 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         endorsement = self.get_object(request, unquote(object_id))
-        decisions: dict[str, Any] = {}
+        review: dict[str, Any] = {}
+        if endorsement is not None:
+            review = self._review_context(request, endorsement)
         if endorsement is not None and self.can_decide(request):
-            decisions = {
-                "approve_url": reverse(
-                    "admin:signatories_endorsement_approve", args=[endorsement.pk]
+            review |= {
+                "approve_url": self._with_filters(
+                    request,
+                    reverse("admin:signatories_endorsement_approve", args=[endorsement.pk]),
                 )
                 if endorsement.status in (Status.PENDING, Status.REJECTED)
                 else "",
-                "reject_url": reverse("admin:signatories_endorsement_reject", args=[endorsement.pk])
+                "reject_url": self._with_filters(
+                    request, reverse("admin:signatories_endorsement_reject", args=[endorsement.pk])
+                )
                 if endorsement.status in (Status.PENDING, Status.APPROVED)
                 else "",
+                "reject_form": RejectForm(),
             }
         return super().change_view(
-            request, object_id, form_url, extra_context={**(extra_context or {}), **decisions}
+            request, object_id, form_url, extra_context={**(extra_context or {}), **review}
         )
+
+    def _review_context(self, request: HttpRequest, endorsement: Endorsement) -> dict[str, Any]:
+        """What the moderator needs to decide, for the review page."""
+        organization = endorsement.organization
+        website_domain = organization.website_domain
+        email_domain = organization.email_domain
+        following, left = self._next_in_queue(request, endorsement)
+        return {
+            "title": _("Review an endorsement"),
+            # The page's own heading names the organisation and the letter.
+            "subtitle": None,
+            "endorsement": endorsement,
+            "organization": organization,
+            "organization_url": reverse(
+                "admin:signatories_organization_change", args=[organization.pk]
+            ),
+            "flag": flag(organization.country),
+            "website": website_link(organization.website),
+            "website_domain": website_domain,
+            "email_domain": email_domain,
+            "domains_agree": bool(website_domain) and domains_agree(email_domain, website_domain),
+            "candidates": duplicate_candidates(endorsement),
+            "events": list(endorsement.events.select_related("actor")),
+            "next_url": self._with_filters(request, self._change_url(following))
+            if following
+            else "",
+            "queue_left": left,
+            "queue_url": self._with_filters(
+                request, reverse("admin:signatories_endorsement_changelist")
+            ),
+        }
 
     # Export ----------------------------------------------------------------------------
 

@@ -235,15 +235,16 @@ def _preview_row(number: int, planned: imports.PlannedRow) -> dict[str, Any]:
             signatory.kind_label,
         ],
         "outcome": planned.outcome,
-        "note": planned.note,
+        "note": " ".join(planned.notes),
+        "formula": planned.signatory.looks_like_formula and not planned.skip,
     }
 
 
 def _preview_context(
     parsed: imports.ParsedFile, plan: dict[int, imports.PlannedRow]
 ) -> dict[str, Any]:
-    noted = [(number, planned) for number, planned in sorted(plan.items()) if planned.note]
-    others = [(number, planned) for number, planned in sorted(plan.items()) if not planned.note]
+    noted = [(number, planned) for number, planned in sorted(plan.items()) if planned.notes]
+    others = [(number, planned) for number, planned in sorted(plan.items()) if not planned.notes]
     return {
         "counts": imports.plan_counts(plan),
         "row_count": len(plan),

@@ -23,6 +23,8 @@ from .organizations import OrganizationDetails, organizations_create_many
 from .transitions import BY_IMPORT, Status, event_for, refresh_count_on_commit
 
 SET_ASIDE_DOMAIN = "set-aside.invalid"
+# Kept in English like the other system notes of the audit (see transitions' labels).
+FORMULA_HELD = "Imported name starts like a spreadsheet formula"
 
 
 class ImportRefused(Exception):
@@ -35,6 +37,8 @@ class ImportSummary:
     organizations_created: int
     skipped: int
     set_aside: int = 0
+    # Of the endorsements created, those waiting for a moderator.
+    pending: int = 0
 
 
 def _sign_up_set_aside(planned: imports.PlannedRow) -> None:
@@ -122,26 +126,29 @@ def signatories_import(
     letter: Letter,
     signatories: Sequence[imports.OfflineSignatory],
     actor: User | None,
-    status: str = Status.APPROVED,
+    status: str | None = None,
 ) -> ImportSummary:
     """Record signatures collected offline, all or nothing. Each row is matched to an
     organisation on record (same email, or same name and country) or creates one; an
     organisation that already endorsed the letter is left as it is, so importing a file twice
     adds nothing. An unconfirmed online sign-up is never matched: the file's row wins and the
-    sign-up is set aside (see `_sign_up_set_aside`). Imported endorsements are approved,
-    marked imported and attributed to `actor` (the staff member) or to "import"; nobody is
-    mailed. With `status=pending` they wait for a moderator instead (signatures whose
-    authenticity someone still has to check)."""
-    if status not in (Status.APPROVED, Status.PENDING):
+    sign-up is set aside (see `_sign_up_set_aside`). Imported endorsements follow the
+    letter's moderation (`imports.imported_status`): approved and attributed to `actor` (the
+    staff member) or to "import" when the letter publishes on verification, pending for a
+    moderator when it reviews first, and a name that looks like a spreadsheet formula is
+    always held for review. They are marked imported; nobody is mailed. `status` forces
+    approved or pending for the rest (the demo's data)."""
+    if status not in (None, Status.APPROVED, Status.PENDING):
         raise ValueError(f"Imported endorsements are approved or pending, not {status}.")
-    approved = status == Status.APPROVED
     try:
         with transaction.atomic():
             # One import per letter at a time: two runs of the same file would otherwise both
             # create an organisation that only its name and country identify.
             list(Letter.objects.select_for_update().filter(pk=letter.pk))
             # Planned again here, under the lock: what the preview showed may have changed.
-            plan = imports.plan_import(letter=letter, rows=dict(enumerate(signatories, start=1)))
+            plan = imports.plan_import(
+                letter=letter, rows=dict(enumerate(signatories, start=1)), status=status
+            )
             rows = {number: planned for number, planned in plan.items() if not planned.skip}
             for planned in rows.values():
                 if planned.set_aside is not None:
@@ -163,11 +170,12 @@ def signatories_import(
                 Endorsement(
                     organization_id=organization_ids[number],
                     letter=letter,
-                    status=status,
+                    status=planned.status,
                     comment=planned.signatory.comment,
                     imported=True,
-                    approved_at=now if approved else None,
-                    decided_by=actor if approved else None,
+                    approved_at=now if planned.status == Status.APPROVED else None,
+                    decided_by=actor if planned.status == Status.APPROVED else None,
+                    held_reason=FORMULA_HELD if planned.signatory.looks_like_formula else "",
                 )
                 for number, planned in sorted(rows.items())
             )
@@ -175,14 +183,14 @@ def signatories_import(
                 event_for(
                     endorsement,
                     from_status="",
-                    to_status=status,
+                    to_status=endorsement.status,
                     actor=actor,
                     label=BY_IMPORT,
                     reason=_("Signature collected offline, imported from a file."),
                 )
                 for endorsement in endorsements
             )
-            if endorsements and approved:
+            if any(endorsement.status == Status.APPROVED for endorsement in endorsements):
                 refresh_count_on_commit(letter)
     except IntegrityError as error:
         # An online signature or account for one of these organisations, made between the
@@ -198,4 +206,5 @@ def signatories_import(
         organizations_created=len(new_rows),
         skipped=len(plan) - len(rows),
         set_aside=sum(planned.set_aside is not None for planned in rows.values()),
+        pending=sum(endorsement.status == Status.PENDING for endorsement in endorsements),
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from letters.models import Letter
 
-from ..models import Endorsement, Organization, User
+from ..models import Endorsement, Organization, User, domains_agree
 from .transitions import (
     BY_DETAILS_CHANGE,
     Status,
@@ -53,15 +53,7 @@ def _duplicate_reasons(
     if same_name:
         reasons.append(_("Same name and country as “%(other)s”.") % {"other": same_name})
     email_domain = organization.email_domain
-    if (
-        domain
-        and email_domain
-        and not (
-            email_domain == domain
-            or email_domain.endswith(f".{domain}")
-            or domain.endswith(f".{email_domain}")
-        )
-    ):
+    if domain and email_domain and not domains_agree(email_domain, domain):
         reasons.append(
             _("Email domain %(email)s does not match the website %(site)s.")
             % {"email": email_domain, "site": domain}

@@ -37,11 +37,14 @@ def letter_moderation_counts(context: dict[str, Any]) -> dict[str, Any]:
             "letter": letter,
             "cells": [
                 {
+                    "status": status,
                     "count": counts.get((letter.pk, status), 0),
                     "url": f"{changelist}?letter__id__exact={letter.pk}&status__exact={status}",
                 }
                 for status in Status.values
             ],
+            "total": sum(counts.get((letter.pk, status), 0) for status in Status.values),
+            "total_url": f"{changelist}?letter__id__exact={letter.pk}&status__exact=all",
         }
         for letter in letters
     ]

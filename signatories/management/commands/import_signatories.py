@@ -14,9 +14,12 @@ from signatories.services import imports as offline_import
 class Command(BaseCommand):
     help = (
         "Import signatures collected offline into a letter, from a CSV (UTF-8) or XLSX file with "
-        "the columns organization, country, city, website, email, type. Imported endorsements "
-        "are approved and nobody is mailed; organisations already on record are matched, so a "
-        "second run adds nothing. If any row is invalid, nothing is imported."
+        "the columns organization, country, city, website, email, type (named in any of the "
+        "site's languages). Imported endorsements follow the letter's moderation (pending "
+        "when it reviews first, approved when it publishes on verification; a name that looks "
+        "like a spreadsheet formula is always held) and nobody is mailed; organisations "
+        "already on record are matched, so a second run adds nothing. If any row is invalid, "
+        "nothing is imported."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -73,7 +76,7 @@ class Command(BaseCommand):
                 self.stdout.write(
                     _("line %(line)d: %(outcome)s")
                     % {"line": imports.line_of(number), "outcome": planned.outcome}
-                    + (f" {planned.note}" if planned.note else "")
+                    + "".join(f" {note}" for note in planned.notes)
                 )
             self.stdout.write(
                 _("Dry run: nothing was written (%(count)d rows checked).") % {"count": len(plan)}
