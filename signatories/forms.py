@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
 from .models import Endorsement, Organization, normalized_email
@@ -80,6 +82,20 @@ class OrganizationForm(forms.ModelForm):
             contact_name=data["contact_name"],
             description=data["description"],
         )
+
+
+class OrganizationEditForm(OrganizationForm):
+    """The organisation's own page of details: the sign form's fields and the logo."""
+
+    class Meta(OrganizationForm.Meta):
+        fields = [*OrganizationForm.Meta.fields, "logo"]
+
+    def logo_change(self) -> tuple[File | None, bool]:
+        """(the new logo, whether to remove the one on record)."""
+        value = self.cleaned_data.get("logo")
+        if value is False:
+            return None, True
+        return (value, False) if isinstance(value, ContentFile) else (None, False)
 
 
 class EndorsementForm(forms.ModelForm):
