@@ -71,23 +71,24 @@ def image_process(upload: UploadedFile, rule: ImageRule) -> ContentFile[bytes]:
         _("This file is not an image we accept: upload a PNG, JPEG, WebP or GIF file."),
         code="not_an_image",
     )
+    too_many_pixels = forms.ValidationError(
+        _("This image has too many pixels; please upload a smaller one."),
+        code="too_many_pixels",
+    )
     upload.seek(0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(upload, formats=ACCEPTED_FORMATS) as opened:
                 if opened.width * opened.height > MAX_PIXELS:
-                    raise forms.ValidationError(
-                        _("This image has too many pixels; please upload a smaller one."),
-                        code="too_many_pixels",
-                    )
+                    raise too_many_pixels
                 opened.seek(0)  # the first frame of an animation
                 image = ImageOps.exif_transpose(opened)
                 image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise not_an_image from None
-    except (OSError, SyntaxError, ValueError, EOFError):
-        # A truncated or corrupt file that claimed to be an image.
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_many_pixels from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        # Not an image we read, or a truncated or corrupt file that claimed to be one.
         raise not_an_image from None
     image.thumbnail((rule.max_width, rule.max_height), Image.Resampling.LANCZOS)
     out = io.BytesIO()

@@ -4,8 +4,8 @@ how many listed organisations each country has. No tiles, no script: the SVG is 
 page, so it is cached with it.
 
 The vendored file holds 1.2 MB of path data, drawn to a precision no screen shows. It is read
-once per process (about 0.15 s) and redrawn on a grid of a tenth of a unit (the map is 1010
-units wide), with points closer than MIN_STEP units to the last one dropped: 149 kB (35 kB
+once per process (about 0.2 s) and redrawn on a grid of a tenth of a unit (the map is 1010
+units wide), with points closer than MIN_STEP units to the last one dropped: 157 kB (37 kB
 gzipped) for the whole world, the same picture at the widths a page gives it."""
 
 from __future__ import annotations
@@ -27,15 +27,26 @@ VIEW_BOX = "0 0 1010 666"
 # Shading classes beyond "none": 5 steps of a colour-blind-safe sequential blue.
 LEVELS = 5
 MIN_STEP = 1.5
+# A country whose outline fits in a box this many units wide also gets a dot.
+SMALL = 4.0
 
 _PATH = re.compile(r"<path\s+([^>]*)/>", re.S)
 _ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 _TOKEN = re.compile(r"[MmLlHhVvZz]|-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
-def _simplified(d: str) -> str:
-    """The outline in relative moves on a 0.1 grid, without the points too close to matter.
-    Understands the commands the vendored file uses: moves, lines and closes."""
+@dataclass(frozen=True)
+class Shape:
+    path: str
+    # Where to put a dot for a country too small to see or to tap at this scale (Malta,
+    # Singapore, Bahrain...), or None.
+    marker: tuple[float, float] | None = None
+
+
+def _simplified(d: str, min_step: float = MIN_STEP) -> Shape:
+    """The outline in relative moves on a 0.1 grid, without the points closer than
+    `min_step` to the last one kept. Understands the commands the vendored file uses: moves,
+    lines and closes."""
     tokens = _TOKEN.findall(d)
     out: list[str] = []
     x = y = 0.0  # the current point, exact
@@ -43,26 +54,28 @@ def _simplified(d: str) -> str:
     start = (0.0, 0.0)
     command = ""
     ring: list[tuple[int, int]] = []
+    xs: list[float] = []
+    ys: list[float] = []
 
     def flush() -> None:
-        nonlocal px, py
-        if len(ring) < 3:
-            ring.clear()
-            return
-        first = True
-        for qx, qy in ring:
-            dx, dy = qx - px, qy - py
-            out.append(f"{'m' if first else ''}{dx / 10:g} {dy / 10:g}")
-            first = False
-            px, py = qx, qy
-        out.append("z")
-        # A close takes the pen back to the ring's first point.
-        px, py = ring[0]
-        ring.clear()
+        nonlocal px, py, ring
+        if len(ring) >= 3:
+            first = True
+            for qx, qy in ring:
+                dx, dy = qx - px, qy - py
+                out.append(f"{'m' if first else ''}{dx / 10:g} {dy / 10:g}")
+                first = False
+                px, py = qx, qy
+            out.append("z")
+            # A close takes the pen back to the ring's first point.
+            px, py = ring[0]
+        ring = []
 
     def point(nx: float, ny: float) -> None:
+        xs.append(nx)
+        ys.append(ny)
         q = (round(nx * 10), round(ny * 10))
-        if ring and math.dist(q, ring[-1]) < MIN_STEP * 10:
+        if ring and math.dist(q, ring[-1]) < min_step * 10:
             return
         ring.append(q)
 
@@ -75,8 +88,6 @@ def _simplified(d: str) -> str:
             if command in "Zz":
                 x, y = start
                 flush()
-                # After a close, the pen is back at the ring's start; the next ring's first
-                # point is written relative to the last point written, which flush tracks.
             continue
         if command in "Mm":
             nx, ny = float(tokens[i]), float(tokens[i + 1])
@@ -107,19 +118,27 @@ def _simplified(d: str) -> str:
         else:
             raise ValueError(f"unexpected path command {command!r} in {WORLD_SVG.name}")
     flush()
-    # The first move of a path is relative to the origin: "m" from (0, 0) is absolute.
-    return "".join(part if part == "z" else f" {part}" for part in out).strip()
+    path = " ".join(out).replace(" z", "z")
+    marker = None
+    if xs and max(max(xs) - min(xs), max(ys) - min(ys)) < SMALL:
+        marker = (round((max(xs) + min(xs)) / 2, 1), round((max(ys) + min(ys)) / 2, 1))
+    return Shape(path, marker)
 
 
 @lru_cache(maxsize=1)
-def country_shapes() -> dict[str, str]:
-    """ISO alpha-2 code (upper case) to path data, for every shape in the vendored map."""
-    shapes: dict[str, str] = {}
+def country_shapes() -> dict[str, Shape]:
+    """ISO alpha-2 code (upper case) to its shape, for every country in the vendored map."""
+    shapes: dict[str, Shape] = {}
     for match in _PATH.finditer(WORLD_SVG.read_text(encoding="utf-8")):
         attributes = dict(_ATTRIBUTE.findall(match.group(1)))
         code = attributes.get("id", "").upper()
         if code and "d" in attributes:
-            shapes[code] = _simplified(attributes["d"])
+            # Too small to survive the simplification (Andorra, Malta, the Vatican): finer.
+            for min_step in (MIN_STEP, 0.2, 0.0):
+                shape = _simplified(attributes["d"], min_step)
+                if shape.path:
+                    break
+            shapes[code] = shape
     return shapes
 
 
@@ -127,6 +146,7 @@ def country_shapes() -> dict[str, str]:
 class MapCountry:
     code: str
     path: str
+    marker: tuple[float, float] | None = None
     count: int = 0
     level: int = 0
     label: str = ""
@@ -194,8 +214,19 @@ def world_map(
             label = ngettext(
                 "%(country)s: %(n)s organisation", "%(country)s: %(n)s organisations", count
             ) % {"country": name, "n": count}
-            shaded.append(MapCountry(code, shapes[code], count, _level(count, bounds), label, link))
-    unshaded = " ".join(path for code, path in shapes.items() if code not in counts)
+            shape = shapes[code]
+            shaded.append(
+                MapCountry(
+                    code=code,
+                    path=shape.path,
+                    marker=shape.marker,
+                    count=count,
+                    level=_level(count, bounds),
+                    label=label,
+                    href=link,
+                )
+            )
+    unshaded = " ".join(shape.path for code, shape in shapes.items() if code not in counts)
     highest = max(counts.values(), default=0)
     legend = [
         LegendStep(
