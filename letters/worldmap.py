@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from signatories.public import countries_by_name
@@ -192,7 +191,7 @@ def _level(count: int, bounds: list[int]) -> int:
 def _range_label(low: int, high: int) -> str:
     if low == high:
         return str(low)
-    return _("%(low)s\u2013%(high)s") % {"low": low, "high": high}
+    return f"{low}\u2013{high}"  # the same en dash range in every language
 
 
 def world_map(
