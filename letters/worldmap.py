@@ -43,7 +43,7 @@ class Shape:
 
 
 def _simplified(d: str, min_step: float = MIN_STEP) -> Shape:
-    """The outline in relative moves on a 0.1 grid, without the points closer than
+    """The outline (an absolute first move, then relative ones) on a 0.1 grid, without the points closer than
     `min_step` to the last one kept. Understands the commands the vendored file uses: moves,
     lines and closes."""
     tokens = _TOKEN.findall(d)
@@ -59,11 +59,16 @@ def _simplified(d: str, min_step: float = MIN_STEP) -> Shape:
     def flush() -> None:
         nonlocal px, py, ring
         if len(ring) >= 3:
-            first = True
-            for qx, qy in ring:
-                dx, dy = qx - px, qy - py
-                out.append(f"{'m' if first else ''}{dx / 10:g} {dy / 10:g}")
-                first = False
+            absolute = not out
+            for index, (qx, qy) in enumerate(ring):
+                if absolute and not index:
+                    # Absolute, so that the paths of many countries can be joined into one;
+                    # the lines after it are relative ("l"), as after every later "m".
+                    out.append(f"M{qx / 10:g} {qy / 10:g}")
+                else:
+                    dx, dy = qx - px, qy - py
+                    prefix = "m" if not index else ("l" if absolute and index == 1 else "")
+                    out.append(f"{prefix}{dx / 10:g} {dy / 10:g}")
                 px, py = qx, qy
             out.append("z")
             # A close takes the pen back to the ring's first point.
