@@ -43,9 +43,9 @@ class Shape:
 
 
 def _simplified(d: str, min_step: float = MIN_STEP) -> Shape:
-    """The outline (an absolute first move, then relative ones) on a 0.1 grid, without the points closer than
-    `min_step` to the last one kept. Understands the commands the vendored file uses: moves,
-    lines and closes."""
+    """The outline (an absolute first move, then relative ones) on a 0.1 grid, without the
+    points closer than `min_step` to the last one kept. Understands the commands the vendored
+    file uses: moves, lines and closes."""
     tokens = _TOKEN.findall(d)
     out: list[str] = []
     x = y = 0.0  # the current point, exact
