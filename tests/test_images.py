@@ -216,3 +216,18 @@ def test_the_letter_admin_takes_a_banner_and_initiators_with_logos(
     assert "Initiated by" in page
     assert f'<img src="{initiator.logo.url}" alt="" class="initiator-logo"' in page
     assert f'<meta property="og:image" content="http://testserver{letter.banner.url}">' in page
+
+
+def test_erasing_an_organisation_without_a_public_record_deletes_its_logo(
+    member: Client, organization: Organization, media_root: Path, on_commit: OnCommit
+) -> None:
+    from signatories.services.privacy import organization_erase
+
+    member.post("/account/details/", details(organization, logo=upload(image_bytes())))
+    organization.refresh_from_db()
+    stored = media_root / organization.logo.name
+    with on_commit():
+        organization_erase(organization=organization)
+    organization.refresh_from_db()
+    assert not organization.logo
+    assert not stored.exists()
