@@ -31,6 +31,9 @@ RUN SECRET_KEY=build-only-collectstatic-key-never-used-to-sign-anything-01234567
     DEBUG=False \
     python manage.py collectstatic --noinput
 
+# Uploaded logos and banners: a volume in docker-compose.yml, owned by the app's user.
+RUN mkdir -p /app/media && chown app:app /app/media
+
 USER app
 EXPOSE 8000
 CMD ["gunicorn", "coalition.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

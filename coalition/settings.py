@@ -275,6 +275,11 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Uploaded images (logos, banners): written by coalition.images, served by coalition.media.
+# Every web container must see the same directory (a volume in docker-compose.yml).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = "/media/"
+IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 COUNTRIES_FLAG_URL = "flags/{code}.gif"
 

@@ -9,7 +9,7 @@ from django.views.generic import RedirectView
 
 from signatories import views as signatories_views
 
-from . import health, languages
+from . import health, languages, media
 
 # Staff sign in through allauth's login, so the admin gets its rate limits too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -71,6 +71,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("i18n/choose/<str:code>/", languages.language_choose, name="language_choose"),
     path("", include("letters.data_urls")),
+    path("media/<path:path>", media.media, name="media"),
     # The pages: English unprefixed (every existing link keeps working), the other
     # languages under /pt-br/, /es/, /fr/, /ar/.
     *i18n_patterns(

@@ -5,11 +5,12 @@ from typing import Any
 from django.contrib import admin
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from coalition.admin import ModelAdmin
 from signatories.public import signatory_count_after_letter_change
 
-from .models import Letter, LetterTranslation
+from .models import Letter, LetterInitiator, LetterTranslation
 
 
 class LetterTranslationInline(admin.StackedInline):
@@ -18,9 +19,21 @@ class LetterTranslationInline(admin.StackedInline):
     fields = ["language", "published", "title", "summary", "body", "recipients"]
 
 
+class LetterInitiatorInline(admin.TabularInline):
+    model = LetterInitiator
+    extra = 0
+    fields = ["position", "name", "website", "logo"]
+
+
 @admin.register(Letter)
 class LetterAdmin(ModelAdmin):
-    inlines = [LetterTranslationInline]
+    inlines = [LetterInitiatorInline, LetterTranslationInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body", "recipients", "original_language"]}),
+        (_("Signing"), {"fields": ["status", "opens_at", "closes_at", "moderation", "target"]}),
+        (_("The page"), {"fields": ["banner", "banner_description"]}),
+        (None, {"fields": ["created_at", "updated_at"]}),
+    ]
     list_display = ["title", "status", "moderation", "opens_at", "closes_at", "created_at"]
     list_filter = ["status", "moderation"]
     search_fields = ["title", "slug"]

@@ -13,6 +13,8 @@ from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from coalition.images import ProcessedImageField
+
 # What the rendered Markdown may contain: text structure and links, nothing that runs.
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol", "p",
@@ -93,6 +95,29 @@ class Letter(models.Model):
         choices=language_choices,
         default=settings.LANGUAGE_CODE,
         help_text=_("The language the text above is written in."),
+    )
+    banner = ProcessedImageField(
+        _("banner image"),
+        rule="banner",
+        blank=True,
+        help_text=_(
+            "Optional. Shown above the title and when the letter is shared; "
+            "a wide picture (2:1) works best."
+        ),
+    )
+    banner_description = models.CharField(
+        _("banner description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the picture shows, for people who cannot see it. Empty if decorative."),
+    )
+    target = models.PositiveIntegerField(
+        _("target"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional. How many organisations the campaign hopes for: shows a progress bar."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -176,6 +201,27 @@ class Letter(models.Model):
     @property
     def is_accepting_signatures(self) -> bool:
         return self.signing_state() == self.Signing.OPEN
+
+
+class LetterInitiator(models.Model):
+    """An organisation that started the letter, shown as "Initiated by" with its logo. Not an
+    account: the conveners of a coalition need not sign through the site."""
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="initiators", verbose_name=_("letter")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    logo = ProcessedImageField(_("logo"), rule="logo", blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("initiator")
+        verbose_name_plural = _("initiators")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class LetterTranslation(models.Model):

@@ -12,4 +12,5 @@ urlpatterns = [
     path("letters/<slug:slug>/count/", views.count_fragment, name="count_fragment"),
     path("letters/<slug:slug>/signatories/", views.signatories, name="signatories"),
     path("letters/<slug:slug>/embed/", views.embed, name="embed"),
+    path("letters/<slug:slug>/card.png", views.card, name="card"),
 ]

@@ -32,6 +32,7 @@ from coalition.links import absolute_url
 from signatories import public
 from signatories.public import SignatoryCount
 
+from . import cards, worldmap
 from .models import Letter
 
 RECENT_SIGNATORIES = 10
@@ -105,6 +106,31 @@ def _recent_signatories(letter: Letter) -> list[public.PublicSignatory]:
     return public.recent_signatories(letter, RECENT_SIGNATORIES)
 
 
+def _country_list_link(letter: Letter, code: str) -> str:
+    return reverse("letters:signatories", kwargs={"slug": letter.slug}) + _page_link("", code, 1)
+
+
+def _world_map(letter: Letter, selected: str = "") -> worldmap.WorldMap:
+    """Every listed signatory's country, whatever the page's search: the map is the whole
+    picture, and its links narrow the list."""
+    return worldmap.world_map(
+        public.listed_per_country(letter), partial(_country_list_link, letter), selected
+    )
+
+
+def _progress(letter: Letter, count: SignatoryCount) -> int | None:
+    """How far to the target, in percent (at most 100), or None without a target."""
+    if not letter.target:
+        return None
+    return min(100, count["signatories"] * 100 // letter.target)
+
+
+def _share_image(letter: Letter) -> str:
+    if letter.banner:
+        return absolute_url(letter.banner.url)
+    return absolute_url(reverse("letters:card", kwargs={"slug": letter.slug}))
+
+
 @require_safe
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     letter = _public_letter(slug)
@@ -119,6 +145,11 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             "count": count,
             # Called by the template only when the list is not in the fragment cache.
             "recent": partial(_recent_signatories, letter),
+            "world_map": partial(_world_map, letter),
+            # Read only when the initiators are not in the fragment cache.
+            "initiators": partial(list, letter.initiators.all()),
+            "progress": _progress(letter, count),
+            "share_image": _share_image(letter),
             "page_url": page_url,
             "share_text": _share_text(letter, count),
             "share_links": _share_links(letter, page_url),
@@ -177,6 +208,7 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
             ],
             "previous_link": link(page.number - 1) if page.has_previous() else "",
             "next_link": link(page.number + 1) if page.has_next() else "",
+            "world_map": partial(_world_map, letter, country_code),
             # Called by the template only when the list is not in the fragment cache.
             "groups": partial(public.page_groups, letter, query, shown, per_country, page)
             if total
@@ -188,6 +220,17 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
 def _with_public_caching(response: HttpResponse | StreamingHttpResponse, max_age: int) -> None:
     patch_cache_control(response, public=True, max_age=max_age)
     response["Access-Control-Allow-Origin"] = "*"
+
+
+@require_safe
+def card(request: HttpRequest, slug: str) -> HttpResponse:
+    """The picture a social network shows when the letter is shared: the title and the count,
+    in the reader's language."""
+    letter = _public_letter(slug)
+    png = cards.letter_card(letter, public.signatory_count(letter))
+    response = HttpResponse(png, content_type="image/png")
+    patch_cache_control(response, public=True, max_age=cards.CARD_MAX_AGE)
+    return response
 
 
 @require_safe

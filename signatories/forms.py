@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 import time
 import unicodedata
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import get_adapter
 from django import forms
@@ -12,6 +14,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
 from .models import Endorsement, Organization, normalized_email
@@ -36,6 +40,34 @@ def reject_control_characters(value: str) -> None:
             )
 
 
+# Names a private network uses: a site there is no public website (and a link to it from our
+# pages would point readers' browsers at their own network).
+_LOCAL_SUFFIXES = (".localhost", ".local", ".localdomain", ".internal", ".lan", ".home.arpa")
+
+
+def reject_non_public_website(value: str) -> None:
+    """A website is an http(s) address on the public internet: not ftp://, not localhost, not a
+    private or loopback address, not a name without a dot."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https"):
+        raise ValidationError(
+            _("Enter a website address that starts with https:// or http://."),
+            code="scheme",
+        )
+    host = (parts.hostname or "").rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        local = host == "localhost" or host.endswith(_LOCAL_SUFFIXES) or "." not in host
+    else:
+        local = not address.is_global
+    if local:
+        raise ValidationError(
+            _("Enter the address of your public website, not a local or private one."),
+            code="local",
+        )
+
+
 class OrganizationForm(forms.ModelForm):
     website = forms.URLField(
         label=_("Website"),
@@ -43,6 +75,7 @@ class OrganizationForm(forms.ModelForm):
         required=False,
         assume_scheme="https",
         help_text=_("For example https://example.org"),
+        validators=[reject_non_public_website],
     )
 
     class Meta:
@@ -64,6 +97,9 @@ class OrganizationForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 field.validators.append(reject_control_characters)
+                # A browser cuts a pasted name at maxlength without a word; the server's
+                # length check says what the limit is instead.
+                field.widget.attrs.pop("maxlength", None)
         self.fields["name"].widget.attrs["autocomplete"] = "organization"
         self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
         self.fields["city"].widget.attrs["autocomplete"] = "address-level2"
@@ -82,6 +118,20 @@ class OrganizationForm(forms.ModelForm):
         )
 
 
+class OrganizationEditForm(OrganizationForm):
+    """The organisation's own page of details: the sign form's fields and the logo."""
+
+    class Meta(OrganizationForm.Meta):
+        fields = [*OrganizationForm.Meta.fields, "logo"]
+
+    def logo_change(self) -> tuple[File | None, bool]:
+        """(the new logo, whether to remove the one on record)."""
+        value = self.cleaned_data.get("logo")
+        if value is False:
+            return None, True
+        return (value, False) if isinstance(value, ContentFile) else (None, False)
+
+
 class EndorsementForm(forms.ModelForm):
     class Meta:
         model = Endorsement
@@ -96,6 +146,7 @@ class EndorsementForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["comment"].validators.append(reject_control_characters)
+        self.fields["comment"].widget.attrs.pop("maxlength", None)
 
     def choices(self) -> EndorsementChoices:
         data = self.cleaned_data
@@ -113,6 +164,10 @@ class ContactEmailForm(forms.Form):
         help_text=_("We send a link to confirm it. Never shown publicly."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.pop("maxlength", None)
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]

@@ -16,6 +16,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from coalition.images import ProcessedImageField
 from letters.models import Letter, language_choices
 
 
@@ -156,6 +157,12 @@ class Organization(models.Model):
         help_text=_("Never shown publicly."),
     )
     description = models.TextField(_("short description"), max_length=500, blank=True)
+    logo = ProcessedImageField(
+        _("logo"),
+        rule="logo",
+        blank=True,
+        help_text=_("Optional. Shown beside your name in the public list."),
+    )
     possible_duplicate = models.BooleanField(_("possible duplicate"), default=False)
     duplicate_reasons = models.JSONField(_("why it may be a duplicate"), default=list, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

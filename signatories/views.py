@@ -19,7 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from letters.models import Letter
 
-from .forms import BotTrapForm, ContactEmailForm, EndorsementForm, OrganizationForm
+from .forms import (
+    BotTrapForm,
+    ContactEmailForm,
+    EndorsementForm,
+    OrganizationEditForm,
+    OrganizationForm,
+)
 from .models import Endorsement, Organization, User, domain_of
 from .services import organizations, signing
 
@@ -316,10 +322,18 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organization_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     organization = get_object_or_404(Organization, user=request.user)
-    form = OrganizationForm(request.POST or None, instance=organization)
+    form = OrganizationEditForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        instance=organization,
+    )
     if request.method == "POST" and form.is_valid():
+        new_logo, remove_logo = form.logo_change()
         sent_back = organizations.organization_update(
-            organization=organization, details=form.details()
+            organization=organization,
+            details=form.details(),
+            new_logo=new_logo,
+            remove_logo=remove_logo,
         )
         if sent_back:
             messages.info(

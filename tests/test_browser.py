@@ -587,3 +587,146 @@ def test_the_workplace_has_no_serious_accessibility_violation(
     page = signed_in_moderator(new_page, live_server)
     page.goto(path.format(pk=first.pk))
     assert axe_violations(page) == []
+
+
+# A page a campaign can be proud of: banner, initiators, target, the map, logos.
+
+
+def _picture(size: tuple[int, int], colour: str, text: str = "") -> Any:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, colour)
+    draw = ImageDraw.Draw(image)
+    for i in range(0, size[0], max(1, size[0] // 12)):
+        draw.ellipse((i, size[1] * 0.55, i + size[0] // 8, size[1] * 0.9), fill="#ffbf47")
+    if text:
+        draw.text((size[0] // 4, size[1] // 3), text, fill="white", font_size=size[1] // 3)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return SimpleUploadedFile("picture.png", out.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def campaign(settings: Settings, tmp_path: Path) -> Letter:
+    from coalition.images import BANNER, LOGO, image_process
+
+    settings.MEDIA_ROOT = tmp_path
+    letter = LetterFactory(
+        title="Call for an Emergency Special Session of the UN General Assembly on Syria",
+        target=60,
+    )
+    banner = image_process(_picture((2000, 1000), "#0b3d6e"), BANNER)
+    letter.banner.save(banner.name, banner)
+    for position, (name, colour) in enumerate(
+        [("Syria Relief Network", "#0b5cad"), ("Réseau Euro-Méditerranéen", "#1d6b35")]
+    ):
+        initiator = letter.initiators.create(
+            name=name, position=position, website="https://example.org"
+        )
+        logo = image_process(_picture((300, 300), colour, name[:2]), LOGO)
+        initiator.logo.save(logo.name, logo)
+    for country, n in [("BR", 9), ("FR", 5), ("SY", 4), ("LB", 3), ("KE", 2), ("JP", 1)]:
+        for i in range(n):
+            endorsement = EndorsementFactory(
+                letter=letter,
+                approved=True,
+                organization__country=country,
+                organization__name=f"Civil Society Forum {country} {i + 1}",
+            )
+            if i == 0:
+                logo = image_process(_picture((200, 200), "#3182bd", country), LOGO)
+                endorsement.organization.logo.save(logo.name, logo)
+    return letter
+
+
+def load_every_image(page: Any) -> None:
+    """Lazy images below the fold, loaded before a full-page screenshot."""
+    page.evaluate(
+        """() => Promise.all([...document.images].map((img) => {
+          img.loading = "eager";
+          return img.complete ? null : new Promise((done) => { img.onload = img.onerror = done; });
+        }))"""
+    )
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_campaign_page_and_its_map_fit_and_link_each_country_to_its_list(
+    new_page: NewPage, campaign: Letter, width: int
+) -> None:
+    page = new_page(width=width)
+    page.goto(campaign.get_absolute_url())
+    expect(page.locator(".letter-banner")).to_be_visible()
+    expect(page.locator(".initiators")).to_contain_text("Syria Relief Network")
+    expect(page.locator(".count.headline strong")).to_have_text("24")
+    expect(page.locator("#target-progress")).to_have_attribute("value", "24")
+    brazil = page.get_by_role("link", name="Brazil: 9 organisations")
+    expect(brazil).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    SCREENSHOTS.mkdir(exist_ok=True)
+    load_every_image(page)
+    page.screenshot(path=SCREENSHOTS / f"campaign-letter-{width}.png", full_page=True)
+    brazil.click()
+    expect(page).to_have_url(re.compile(r"/signatories/\?country=BR$"))
+    expect(page.locator(".results")).to_contain_text("of 9 from Brazil")
+    expect(page.locator(".signatory-logo").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.goto(f"/letters/{campaign.slug}/signatories/")
+    load_every_image(page)
+    page.screenshot(path=SCREENSHOTS / f"campaign-signatories-{width}.png", full_page=True)
+
+
+def test_each_map_country_is_reached_with_the_keyboard_and_named_with_its_count(
+    new_page: NewPage, campaign: Letter
+) -> None:
+    page = new_page()
+    page.goto(f"/letters/{campaign.slug}/signatories/")
+    tab_to(page, "a[data-country='KE']")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "Kenya: 2 organisations"
+    )
+    page.keyboard.press("Enter")
+    expect(page.locator(".results")).to_contain_text("from Kenya")
+
+
+@pytest.mark.parametrize("path", ["/letters/{slug}/", "/ar/letters/{slug}/signatories/"])
+def test_the_campaign_page_with_its_map_has_no_serious_accessibility_violation(
+    new_page: NewPage, campaign: Letter, path: str
+) -> None:
+    page = new_page()
+    page.goto(path.format(slug=campaign.slug))
+    expect(page.locator(".world-map svg")).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_the_map_in_arabic_is_not_mirrored(new_page: NewPage, campaign: Letter) -> None:
+    page = new_page()
+    page.goto(f"/ar/letters/{campaign.slug}/signatories/")
+    brazil = page.locator("a[data-country='BR']").bounding_box()
+    japan = page.locator("a[data-country='JP']").bounding_box()
+    assert brazil["x"] < japan["x"]  # the Americas stay in the west
+    SCREENSHOTS.mkdir(exist_ok=True)
+    load_every_image(page)
+    page.screenshot(path=SCREENSHOTS / "campaign-signatories-ar-1280.png", full_page=True)
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_on_a_phone_checkboxes_sit_beside_their_labels_and_focus_goes_to_the_first_error(
+    new_page: NewPage, letter: Letter, language: str
+) -> None:
+    page = new_page(width=375)
+    prefix = "" if language == "en" else f"/{language}"
+    page.goto(f"{prefix}/letters/{letter.slug}/sign/")
+    box = page.locator("#id_listed_publicly").bounding_box()
+    label = page.locator("label[for=id_listed_publicly]").bounding_box()
+    assert label["y"] < box["y"] + box["height"]  # on the same line, not below
+    if language == "en":
+        assert label["x"] > box["x"] + box["width"]
+    else:
+        assert label["x"] + label["width"] < box["x"]
+    page.locator("#id_email").fill("rania@example.org")
+    page.locator("form button[type=submit]").click()
+    expect(page.locator("#id_name")).to_be_focused()
+    expect(page.locator("#id_name")).to_be_in_viewport()

@@ -214,6 +214,8 @@ def test_putting_a_letter_back_to_draft_or_renaming_it_in_the_admin_updates_coun
         "original_language": "en",
         "translations-TOTAL_FORMS": "0",
         "translations-INITIAL_FORMS": "0",
+        "initiators-TOTAL_FORMS": "0",
+        "initiators-INITIAL_FORMS": "0",
     }
     with django_capture_on_commit_callbacks(execute=True):
         staff.post(f"/admin/letters/letter/{letter.pk}/change/", form)

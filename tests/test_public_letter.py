@@ -43,7 +43,7 @@ def test_shared_links_show_the_title_and_the_count(client: Client, settings: Set
         f'<meta property="og:url" content="https://letters.example.org/letters/{letter.slug}/">'
         in page
     )
-    assert '<meta name="twitter:card" content="summary">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
 
 
 def test_share_links_carry_the_letters_address(client: Client, settings: Settings) -> None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django_countries.fields import Country
@@ -32,6 +33,7 @@ PUBLIC_FIELDS = (
     "organization__website",
     "organization__kind",
     "signed_at",
+    "organization__logo",
 )
 OPEN_DATA_FIELDS = (
     "organisation",
@@ -53,6 +55,8 @@ class PublicSignatory:
     website: str
     kind: str
     signed_at: datetime
+    # The address of the organisation's logo, or "" (never part of the open data).
+    logo: str = ""
 
 
 def linkable(url: str) -> str:
@@ -61,7 +65,7 @@ def linkable(url: str) -> str:
 
 
 def public_signatory(row: tuple[Any, ...]) -> PublicSignatory:
-    name, country, city, website, kind, signed_at = row
+    name, country, city, website, kind, signed_at, logo = row
     return PublicSignatory(
         name=name,
         country=Country(code=country),
@@ -69,6 +73,7 @@ def public_signatory(row: tuple[Any, ...]) -> PublicSignatory:
         website=linkable(website),
         kind=kind,
         signed_at=signed_at,
+        logo=default_storage.url(logo) if logo else "",
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
@@ -199,14 +200,38 @@ def _public_changes(organization: Organization, details: OrganizationDetails) ->
     return changed
 
 
-def organization_update(*, organization: Organization, details: OrganizationDetails) -> int:
-    """Save new details. A change to anything the public list shows sends the published
-    endorsements back to review on letters that review before publishing, and flags them
-    for a moderator's look on letters that publish first and review afterwards.
+def _logo_change(organization: Organization, new_logo: File | None, remove_logo: bool) -> bool:
+    """Put the new logo in place (or none); the file it replaces is deleted once the change is
+    committed, so that a failed save never leaves the organisation pointing at nothing."""
+    if new_logo is None and not (remove_logo and organization.logo):
+        return False
+    previous = organization.logo.name
+    if new_logo is not None:
+        organization.logo.save(new_logo.name or "logo.png", new_logo, save=False)
+    else:
+        organization.logo = None  # type: ignore[assignment]
+    if previous:
+        storage = organization.logo.storage
+        transaction.on_commit(lambda: storage.delete(previous))
+    return True
+
+
+def organization_update(
+    *,
+    organization: Organization,
+    details: OrganizationDetails,
+    new_logo: File | None = None,
+    remove_logo: bool = False,
+) -> int:
+    """Save new details. A change to anything the public list shows (the logo included) sends
+    the published endorsements back to review on letters that review before publishing, and
+    flags them for a moderator's look on letters that publish first and review afterwards.
     Returns how many endorsements went back to review or were flagged."""
     with transaction.atomic():
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
         changed = _public_changes(organization, details)
+        if _logo_change(organization, new_logo, remove_logo):
+            changed.append(str(Organization._meta.get_field("logo").verbose_name))
         _save_details(organization, details)
         if not changed:
             return 0

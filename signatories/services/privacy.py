@@ -56,7 +56,7 @@ def unverified_signups_purge() -> int:
 
 def organization_erase(*, organization: Organization) -> dict[str, int | bool]:
     """Erase an organisation's personal data on request. The public record of an approved
-    endorsement it consented to list (name, country, city, website, type, date) stays."""
+    endorsement it consented to list (name, country, city, website, type, logo, date) stays."""
     with transaction.atomic():
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
         user = organization.user
@@ -71,6 +71,10 @@ def organization_erase(*, organization: Organization) -> dict[str, int | bool]:
             organization.website = ""
             organization.website_domain = ""
             organization.city = ""
+            if organization.logo:
+                logo, storage = str(organization.logo.name), organization.logo.storage
+                organization.logo = None  # type: ignore[assignment]
+                transaction.on_commit(lambda: storage.delete(logo))
         organization.duplicate_reasons = []
         organization.save()
         organization.endorsements.update(comment="", ip_hash="")

@@ -18,6 +18,7 @@
       if (!sentence.ok) return;
       element.innerHTML = await sentence.text();
       FIELDS.forEach((name) => { element.dataset[name] = count[name]; });
+      document.querySelectorAll("progress[data-count-progress]").forEach((bar) => { bar.value = count.signatories; });
     } catch (error) {
       // Offline or the server is busy: the next round tries again.
     }

@@ -30,6 +30,8 @@ class Command(BaseCommand):
                     "status": Letter.Status.OPEN,
                     "moderation": Letter.Moderation.REVIEW_FIRST,
                     "original_language": "en",
+                    # The demo shows the progress bar: 36 organisations of the 100 hoped for.
+                    "target": 100,
                 },
             )
             # One published translation per language; a letter seeded before translations
