@@ -159,6 +159,18 @@ def test_the_export_streams_rather_than_building_the_file_in_memory(
     response.close()
 
 
+def test_exports_stream_the_same_rows_without_server_side_cursors(
+    moderator_client: Client, world: Letter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Behind PgBouncer in transaction mode (DATABASE_DISABLE_SERVER_SIDE_CURSORS)."""
+    from django.db import connection
+
+    with_cursors = export(moderator_client, CSV_FORMAT)
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    assert export(moderator_client, CSV_FORMAT) == with_cursors
+    assert with_cursors.count(b"\n") == 7  # the headers and six signatories
+
+
 def test_xlsx_and_json_hold_the_same_rows(moderator_client: Client, world: Letter) -> None:
     workbook = openpyxl.load_workbook(io.BytesIO(export(moderator_client, XLSX_FORMAT)))
     sheet = workbook.active
