@@ -103,12 +103,9 @@ def _page(path: str) -> tuple[str, str] | None:
     return page if page in PAGES else None
 
 
-def _plan(request: HttpRequest) -> Plan | None:
-    """How to serve this request from the cache, or None when it must not be."""
-    if request.method != "GET" or any(name in request.COOKIES for name in PRIVATE_COOKIES):
-        return None
-    page = _page(request.path_info)
-    if page is None:
+def _plan(request: HttpRequest, page: tuple[str, str] | None) -> Plan | None:
+    """How to serve this request for `page` from the cache, or None when it must not be."""
+    if page is None or any(name in request.COOKIES for name in PRIVATE_COOKIES):
         return None
     allowed = PAGES[page]
     namespace = page[0]
@@ -194,10 +191,12 @@ class PublicPageCacheMiddleware:
         self.generation, self.generation_read_at = 0, float("-inf")
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        plan = _plan(request)
+        # Resolved once: only a GET of one of PAGES can be served from the cache.
+        route = _page(request.path_info) if request.method == "GET" else None
+        plan = _plan(request, route)
         if plan is None:
             response = self.get_response(request)
-            if request.method == "GET" and _page(request.path_info):
+            if route is not None:
                 # A signed-in reader's page, or a search: right for this reader only.
                 patch_cache_control(response, private=True)
             return response
