@@ -16,7 +16,16 @@ from .models import Letter, LetterInitiator, LetterTranslation
 class LetterTranslationInline(admin.StackedInline):
     model = LetterTranslation
     extra = 0
-    fields = ["language", "published", "title", "summary", "body", "recipients"]
+    fields = [
+        "language",
+        "published",
+        "title",
+        "summary",
+        "body",
+        "recipients",
+        "delivered_to",
+        "delivery_note",
+    ]
 
 
 class LetterInitiatorInline(admin.TabularInline):
@@ -32,10 +41,34 @@ class LetterAdmin(ModelAdmin):
         (None, {"fields": ["title", "slug", "summary", "body", "recipients", "original_language"]}),
         (_("Signing"), {"fields": ["status", "opens_at", "closes_at", "moderation", "target"]}),
         (_("The page"), {"fields": ["banner", "banner_description"]}),
+        (
+            _("Delivery"),
+            {
+                "fields": [
+                    "delivered_on",
+                    "delivered_to",
+                    "delivery_note",
+                    "delivery_url",
+                    "reopened",
+                ],
+                "description": _(
+                    "Once the letter is handed over: the page shows the delivery and signing "
+                    "closes, unless the letter is reopened for a second round."
+                ),
+            },
+        ),
         (None, {"fields": ["created_at", "updated_at"]}),
     ]
-    list_display = ["title", "status", "moderation", "opens_at", "closes_at", "created_at"]
-    list_filter = ["status", "moderation"]
+    list_display = [
+        "title",
+        "status",
+        "moderation",
+        "opens_at",
+        "closes_at",
+        "delivered_on",
+        "created_at",
+    ]
+    list_filter = ["status", "moderation", ("delivered_on", admin.EmptyFieldListFilter)]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import copy
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import markdown
 import nh3
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +16,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from coalition.images import ProcessedImageField
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # What the rendered Markdown may contain: text structure and links, nothing that runs.
 ALLOWED_TAGS = {
@@ -68,6 +73,7 @@ class Letter(models.Model):
         NOT_YET_OPEN = "not_yet_open", _("Not yet open for signatures")
         OPEN = "open", _("Open for signatures")
         CLOSED = "closed", _("Closed")
+        DELIVERED = "delivered", _("Delivered")
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -119,6 +125,35 @@ class Letter(models.Model):
             "Optional. How many organisations the campaign hopes for: shows a progress bar."
         ),
     )
+    delivered_on = models.DateField(
+        _("delivered on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the letter was handed over. Signing closes from then on."),
+    )
+    delivered_to = models.CharField(
+        _("delivered to"),
+        max_length=200,
+        blank=True,
+        help_text=_('For example "the President of the UN General Assembly".'),
+    )
+    delivery_note = models.TextField(
+        _("delivery note"),
+        max_length=600,
+        blank=True,
+        help_text=_("Optional. A few public words on the delivery, shown on the letter page."),
+    )
+    delivery_url = models.URLField(
+        _("delivery link"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional. For example the press release."),
+    )
+    reopened = models.BooleanField(
+        _("reopened for a second round"),
+        default=False,
+        help_text=_("A delivered letter takes signatures again while this is ticked."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -134,7 +169,11 @@ class Letter(models.Model):
                 | models.Q(closes_at__isnull=True)
                 | models.Q(opens_at__lt=models.F("closes_at")),
                 name="letter_opens_before_it_closes",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reopened=False) | models.Q(delivered_on__isnull=False),
+                name="letter_reopened_only_once_delivered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -147,6 +186,30 @@ class Letter(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("letters:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        errors: dict[str, StrOrPromise] = {}
+        if self.delivered_on:
+            if self.delivered_on > timezone.localdate():
+                errors["delivered_on"] = _(
+                    "The delivery date is in the future: record the delivery once it happened."
+                )
+            if not self.delivered_to.strip():
+                errors["delivered_to"] = _("Say to whom the letter was delivered.")
+        else:
+            if self.reopened:
+                errors["reopened"] = _(
+                    "Only a delivered letter can be reopened: enter the delivery first."
+                )
+            for field in ("delivered_to", "delivery_note", "delivery_url"):
+                if getattr(self, field):
+                    errors[field] = _("Enter the delivery date too, or leave this empty.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.delivered_on is not None
 
     # The language the text of this instance is in, and when that text last changed (see
     # `localized`).
@@ -169,6 +232,8 @@ class Letter(models.Model):
                 text.summary = translation.summary
                 text.body = translation.body
                 text.recipients = translation.recipients
+                text.delivered_to = translation.delivered_to or self.delivered_to
+                text.delivery_note = translation.delivery_note or self.delivery_note
                 text.shown_language = language
                 text.text_updated_at = max(self.updated_at, translation.updated_at)
         text.__dict__.pop("body_html", None)
@@ -192,6 +257,8 @@ class Letter(models.Model):
         now = now or timezone.now()
         if self.status == self.Status.DRAFT:
             return self.Signing.DRAFT
+        if self.delivered_on and not self.reopened:
+            return self.Signing.DELIVERED
         if self.status == self.Status.CLOSED or (self.closes_at and now >= self.closes_at):
             return self.Signing.CLOSED
         if self.opens_at and now < self.opens_at:
@@ -235,6 +302,13 @@ class LetterTranslation(models.Model):
     summary = models.TextField(_("summary"), max_length=600)
     body = models.TextField(_("body"), help_text=_("Markdown. Scripts and styles are removed."))
     recipients = models.CharField(_("addressed to"), max_length=200)
+    delivered_to = models.CharField(
+        _("delivered to"),
+        max_length=200,
+        blank=True,
+        help_text=_("Once the letter is delivered. Empty: the original's words are shown."),
+    )
+    delivery_note = models.TextField(_("delivery note"), max_length=600, blank=True)
     published = models.BooleanField(
         _("reviewed and published"),
         default=False,

@@ -28,12 +28,33 @@ from .models import Endorsement
 CACHE_SECONDS = 60 * 60
 
 
+class Delivery(TypedDict):
+    on: str
+    to: str
+    note: str
+    url: str
+
+
 class SignatoryCount(TypedDict):
     letter: str
     signatories: int
     countries: int
     continents: int
     updated_at: str
+    # Whether, when and to whom the letter was handed over: a widget stops asking for
+    # signatures and says so. In the letter's own language, as the counts are language-free.
+    delivered: Delivery | None
+
+
+def _delivery(letter: Letter) -> Delivery | None:
+    if letter.delivered_on is None:
+        return None
+    return Delivery(
+        on=letter.delivered_on.isoformat(),
+        to=letter.delivered_to,
+        note=letter.delivery_note,
+        url=letter.delivery_url,
+    )
 
 
 def _cache_key(slug: str) -> str:
@@ -62,6 +83,7 @@ def _count_from_database(letter: Letter) -> tuple[SignatoryCount, dict[str, int]
         countries=len(per_country),
         continents=len(continents),
         updated_at=timezone.now().isoformat(),
+        delivered=_delivery(letter),
     )
     return count, listed
 
@@ -135,10 +157,15 @@ def signatory_count_refresh(*, letter: Letter) -> SignatoryCount:
     return count
 
 
-def _numbers(count: SignatoryCount | None) -> tuple[int, int, int] | None:
+def _numbers(count: SignatoryCount | None) -> tuple[object, ...] | None:
     if count is None:
         return None
-    return count["signatories"], count["countries"], count["continents"]
+    return (
+        count["signatories"],
+        count["countries"],
+        count["continents"],
+        count.get("delivered"),
+    )
 
 
 def signatory_count_after_letter_change(*, letter: Letter, previous_slug: str = "") -> None:

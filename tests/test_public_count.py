@@ -53,7 +53,14 @@ def test_count_json_reports_approved_signatories_their_countries_and_continents(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     data = response.json()
-    assert set(data) == {"letter", "signatories", "countries", "continents", "updated_at"}
+    assert set(data) == {
+        "letter",
+        "signatories",
+        "countries",
+        "continents",
+        "updated_at",
+        "delivered",
+    }
     assert data["letter"] == letter.slug
     assert (data["signatories"], data["countries"], data["continents"]) == (4, 3, 2)
     assert datetime.fromisoformat(data["updated_at"]).tzinfo is not None
