@@ -68,7 +68,10 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     print(f"{args.signatures} sign POSTs: {elapsed / args.signatures * 1000:.1f} ms each\n")
     order = os.environ.get("PROFILE_SORT", "cumulative")  # or tottime
-    pstats.Stats(profile).sort_stats(order).print_stats(args.top)
+    stats = pstats.Stats(profile).sort_stats(order)
+    stats.print_stats(args.top)
+    if callers := os.environ.get("PROFILE_CALLERS"):  # who calls a function, e.g. choices
+        stats.print_callers(callers)
 
 
 if __name__ == "__main__":
