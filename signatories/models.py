@@ -215,6 +215,8 @@ class EndorsementQuerySet(models.QuerySet["Endorsement"]):
         return self.filter(
             wants_updates=True,
             status__in=[Endorsement.Status.PENDING, Endorsement.Status.APPROVED],
+            # An erased organisation's account is inactive, its address a placeholder.
+            organization__user__is_active=True,
         )
 
     def counts_by_status(self) -> dict[str, int]:

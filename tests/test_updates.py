@@ -14,7 +14,7 @@ from django.test import Client
 
 from letters.models import Letter
 from signatories.models import Endorsement, OutgoingMail, Update, UpdateDelivery, UpdateTranslation
-from signatories.services import updates
+from signatories.services import privacy, updates
 
 from .factories import EndorsementFactory, LetterFactory, OrganizationFactory, UserFactory
 
@@ -328,3 +328,17 @@ def test_staff_write_an_update_with_a_translation_in_the_admin(
     page = admin_client.get(f"/admin/signatories/update/{update.pk}/change/").content.decode()
     assert "Send a test copy" in page
     assert "Sending now reaches 0 organisations" in page
+
+
+def test_an_erased_organisation_gets_no_update(
+    letter: Letter, update: Update, admin_user, on_commit: OnCommit, mailoutbox
+) -> None:
+    erased = signatory(letter, "erased@yes.example.org")
+    signatory(letter, "kept@yes.example.org")
+    privacy.organization_erase(organization=erased.organization)
+
+    send(update, admin_user, on_commit)
+
+    assert [message.to for message in mailoutbox] == [["kept@yes.example.org"]]
+    erased.refresh_from_db()
+    assert erased.wants_updates is False

@@ -153,9 +153,15 @@ def update_deliveries_write(*, update_id: int) -> int:
                 ignore_conflicts=True,
             )
             # Another run may be writing the same rows: each takes the ones nobody holds.
+            # Only those who still want it: an organisation that unsubscribed or was erased
+            # while the update went out is left out.
             claimed = list(
                 UpdateDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(update=update, mail__isnull=True)
+                .filter(
+                    update=update,
+                    mail__isnull=True,
+                    endorsement__in=update_recipients(update).values("pk"),
+                )
                 .select_related("endorsement__organization__user")[:batch]
             )
             for delivery in claimed:
@@ -172,10 +178,7 @@ def update_deliveries_write(*, update_id: int) -> int:
             written += len(claimed)
         if not missing and not claimed:
             break
-    if not UpdateDelivery.objects.filter(update=update, mail__isnull=True).exists():
-        Update.objects.filter(pk=update.pk, state=Update.State.SENDING).update(
-            state=Update.State.SENT
-        )
+    Update.objects.filter(pk=update.pk, state=Update.State.SENDING).update(state=Update.State.SENT)
     return written
 
 
