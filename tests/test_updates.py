@@ -16,6 +16,7 @@ from letters.models import Letter
 from signatories.models import Endorsement, OutgoingMail, Update, UpdateDelivery, UpdateTranslation
 from signatories.services import privacy, updates
 
+from .conftest import Inbox
 from .factories import EndorsementFactory, LetterFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -342,3 +343,27 @@ def test_an_erased_organisation_gets_no_update(
     assert [message.to for message in mailoutbox] == [["kept@yes.example.org"]]
     erased.refresh_from_db()
     assert erased.wants_updates is False
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_fans_the_update_out_over_smtp_with_the_unsubscribe_headers(
+    letter: Letter, admin_user, smtp_server: tuple[Inbox, int], start_worker
+) -> None:
+    inbox, _port = smtp_server
+    signatory(letter, "real-fr@yes.example.org", language="fr")
+    signatory(letter, "real-en@yes.example.org")
+    news = Update.objects.create(letter=letter, subject="Delivered", body="We *delivered* it.")
+    UpdateTranslation.objects.create(update=news, language="fr", subject="Remise", body="Remise.")
+    start_worker()
+
+    assert updates.update_send(update=news, actor=admin_user) is True
+
+    messages = {message["To"]: message for message in inbox.wait_for(2, timeout=60)}
+    assert messages["real-fr@yes.example.org"]["Subject"] == "Remise"
+    assert messages["real-en@yes.example.org"]["Subject"] == "Delivered"
+    for message in messages.values():
+        # A long header is folded on the wire (RFC 5322); unfolded, it is the one link.
+        link = str(message["List-Unsubscribe"]).strip()
+        assert re.fullmatch(r"<http://testserver/updates/unsubscribe/[^/\s]+/>", link)
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
