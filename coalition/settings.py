@@ -210,6 +210,23 @@ COALITION_CONTACT_EMAIL = env.str("COALITION_CONTACT_EMAIL", default="")
 IP_HASH_SALT = env.str("IP_HASH_SALT", default=SECRET_KEY)
 # Sign-ups whose email was never confirmed are deleted after this many days.
 UNVERIFIED_RETENTION_DAYS = env.int("UNVERIFIED_RETENTION_DAYS", default=14)
+# A sign-up still unconfirmed this many hours after signing gets one reminder (never more);
+# the beat looks for them every CONFIRMATION_REMINDER_SWEEP_SECONDS.
+CONFIRMATION_REMINDER_HOURS = env.float("CONFIRMATION_REMINDER_HOURS", default=24.0)
+CONFIRMATION_REMINDER_SWEEP_SECONDS = env.float(
+    "CONFIRMATION_REMINDER_SWEEP_SECONDS", default=900.0
+)
+CELERY_BEAT_SCHEDULE["confirmation-reminders"] = {
+    "task": "signatories.tasks.confirmation_reminders_send",
+    "schedule": CONFIRMATION_REMINDER_SWEEP_SECONDS,
+}
+# Updates to signatories are written to the outbox this many recipients per transaction; an
+# update left half-written (a broker down when Send was clicked) is resumed by the beat.
+UPDATE_BATCH_SIZE = env.int("UPDATE_BATCH_SIZE", default=500)
+CELERY_BEAT_SCHEDULE["updates-resume"] = {
+    "task": "signatories.tasks.updates_resume",
+    "schedule": env.float("UPDATES_RESUME_SECONDS", default=300.0),
+}
 
 # Accounts: email is the login, verification is mandatory, passwords are optional.
 AUTHENTICATION_BACKENDS = [

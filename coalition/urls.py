@@ -72,6 +72,13 @@ urlpatterns = [
     path("i18n/choose/<str:code>/", languages.language_choose, name="language_choose"),
     path("", include("letters.data_urls")),
     path("media/<path:path>", media.media, name="media"),
+    # Mailed in every update and named in its List-Unsubscribe header: one address whatever
+    # the language (the page speaks the recipient's).
+    path(
+        "updates/unsubscribe/<str:token>/",
+        signatories_views.updates_unsubscribe,
+        name="updates_unsubscribe",
+    ),
     # The pages: English unprefixed (every existing link keeps working), the other
     # languages under /pt-br/, /es/, /fr/, /ar/.
     *i18n_patterns(

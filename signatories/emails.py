@@ -10,14 +10,20 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from letters.models import Letter
+from letters.models import Letter, render_markdown
 
 from .mailcontext import Link, freeze, thaw
-from .models import Endorsement, OutgoingMail
+from .models import Endorsement, OutgoingMail, Update, User
 from .outbox import Rendered, outgoing_mail_queue_unrendered
 
 
-def _queue(name: str, to: str, context: dict[str, Any], language: str) -> OutgoingMail:
+def _queue(
+    name: str,
+    to: str,
+    context: dict[str, Any],
+    language: str,
+    headers: dict[str, str] | None = None,
+) -> OutgoingMail:
     """Write the message to the outbox, to be rendered by the worker in the recipient's
     language (never the request's), links included."""
     return outgoing_mail_queue_unrendered(
@@ -27,6 +33,7 @@ def _queue(name: str, to: str, context: dict[str, Any], language: str) -> Outgoi
         template=name,
         context=freeze(context),
         language=language,
+        headers=headers,
     )
 
 
@@ -37,6 +44,8 @@ def outgoing_mail_render(mail: OutgoingMail) -> Rendered:
         context = thaw(mail.context)
         if isinstance(context.get("letter"), Letter):
             context["letter"] = context["letter"].localized(language)
+        if isinstance(context.get("update"), Update):
+            context.update(_update_text(context.pop("update"), language))
         context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
         for key, value in list(context.items()):
             if isinstance(value, Link):
@@ -117,3 +126,78 @@ def send_moderation_digest(
         },
         language,
     )
+
+
+UPDATE = "update"
+
+
+def _update_text(update: Update, language: str) -> dict[str, Any]:
+    _language, subject, body = update.text_in(language)
+    return {"update_subject": subject, "update_text": body, "update_html": render_markdown(body)}
+
+
+def update_language(update: Update, endorsement: Endorsement) -> str:
+    """The language an update reaches an organisation in: the one it signed in (else its
+    account's) when the update has that translation, else the letter's original language."""
+    wanted = endorsement.language or endorsement.organization.user.language
+    return update.text_in(wanted)[0]
+
+
+def _update_context(
+    update: Update, unsubscribe_url: str, *, test_copy: bool = False
+) -> dict[str, Any]:
+    return {
+        "update": update,
+        "letter": update.letter,
+        "letter_url": _link("letters:detail", slug=update.letter.slug),
+        "unsubscribe_url": unsubscribe_url,
+        "test_copy": test_copy,
+    }
+
+
+def send_update(
+    *,
+    update: Update,
+    to: str,
+    language: str,
+    unsubscribe_url: str,
+    test_copy: bool = False,
+) -> OutgoingMail:
+    """An update to one recipient, with the one-click unsubscribe headers of RFC 8058 (mail
+    clients show an "Unsubscribe" button and POST to the link without opening it)."""
+    return _queue(
+        UPDATE,
+        to,
+        _update_context(update, unsubscribe_url, test_copy=test_copy),
+        language,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def update_preview(*, update: Update, language: str, unsubscribe_url: str) -> Rendered:
+    """The update as a reader of `language` will get it, rendered by the worker's own code."""
+    mail = OutgoingMail(
+        template=UPDATE,
+        context=freeze(_update_context(update, unsubscribe_url)),
+        language=update.text_in(language)[0],
+    )
+    return outgoing_mail_render(mail)
+
+
+CONFIRMATION_REMINDER = "confirmation-reminder"
+
+
+def send_confirmation_reminder(
+    *, endorsement: Endorsement, user: User, confirmation_key: str
+) -> OutgoingMail:
+    """The one reminder to confirm a signature, with a fresh link to the confirmation page.
+    Its kind is not readable by staff (signatories.outbox.READABLE_KINDS): the link confirms
+    the address."""
+    context = {
+        **_endorsement_context(endorsement),
+        "confirm_url": _link("account_confirm_email", key=confirmation_key),
+    }
+    return _queue(CONFIRMATION_REMINDER, user.email, context, user.language)

@@ -207,6 +207,18 @@ class EndorsementQuerySet(models.QuerySet["Endorsement"]):
     def awaiting_review(self) -> EndorsementQuerySet:
         return self.filter(status=Endorsement.Status.PENDING)
 
+    def wanting_updates(self) -> EndorsementQuerySet:
+        """Who receives a letter's updates: organisations that ticked "send us updates" and
+        whose signature stands on a confirmed address. Pending and approved are the statuses
+        reached only once the address was confirmed (or staff vouched for it by an import);
+        unverified, rejected and withdrawn signatures get nothing."""
+        return self.filter(
+            wants_updates=True,
+            status__in=[Endorsement.Status.PENDING, Endorsement.Status.APPROVED],
+            # An erased organisation's account is inactive, its address a placeholder.
+            organization__user__is_active=True,
+        )
+
     def counts_by_status(self) -> dict[str, int]:
         rows = self.values("status").annotate(n=Count("id")).order_by()
         return {row["status"]: row["n"] for row in rows}
@@ -268,6 +280,9 @@ class Endorsement(models.Model):
     ip_hash = models.CharField(
         _("network (salted hash)"), max_length=64, blank=True, db_index=True, editable=False
     )
+    # Set by the one reminder to confirm the address (signatories.services.reminders): a
+    # conditional UPDATE on this column is what stops two beat runs from both sending one.
+    reminded_at = models.DateTimeField(_("reminded to confirm"), null=True, blank=True)
 
     objects = EndorsementQuerySet.as_manager()
 
@@ -371,6 +386,8 @@ class OutgoingMail(models.Model):
     template = models.CharField(max_length=200, blank=True, editable=False)
     context = models.JSONField(default=dict, blank=True, editable=False)
     language = models.CharField(max_length=10, blank=True, editable=False)
+    # Extra headers of the message, such as an update's List-Unsubscribe (RFC 8058).
+    headers = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("outgoing mail")
@@ -383,3 +400,138 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to}"
+
+
+class UpdateQuerySet(models.QuerySet["Update"]):
+    def with_progress(self) -> UpdateQuerySet:
+        """Each update's mails by where they are in the outbox: waiting, sent, failed."""
+        status = OutgoingMail.Status
+        mail_status = "deliveries__mail__status"
+        return self.annotate(
+            queued_count=Count(
+                "deliveries", filter=Q(**{f"{mail_status}__in": [status.QUEUED, status.SENDING]})
+            ),
+            sent_count=Count("deliveries", filter=Q(**{mail_status: status.SENT})),
+            failed_count=Count("deliveries", filter=Q(**{mail_status: status.FAILED})),
+        )
+
+
+class Update(models.Model):
+    """News about a letter for the organisations that asked for it, written by staff in
+    Markdown in the letter's original language, with translations beside it."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.PROTECT, related_name="updates", verbose_name=_("letter")
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Markdown, in the letter's original language. Recipients whose language has no "
+            "translation below read this text."
+        ),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.DRAFT, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("sent by"),
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, editable=False)
+
+    objects = UpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("update")
+        verbose_name_plural = _("updates to signatories")
+        ordering = ["-created_at"]
+        permissions = [("send_update", "Can send update")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def text_in(self, language: str) -> tuple[str, str, str]:
+        """(language, subject, Markdown body) a reader of `language` gets: the translation into
+        it when there is one, else the text as written, in the letter's original language."""
+        for translation in self.translations.all():
+            if translation.language == language:
+                return language, translation.subject, translation.body
+        return self.letter.original_language, self.subject, self.body
+
+
+class UpdateTranslation(models.Model):
+    update = models.ForeignKey(
+        Update, on_delete=models.CASCADE, related_name="translations", verbose_name=_("update")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=language_choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"), help_text=_("Markdown."))
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["update", "language"], name="update_translation_one_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.update} ({self.language})"
+
+
+class UpdateDelivery(models.Model):
+    """One recipient of one update. The unique pair is what makes sending idempotent: a
+    retried task or a second click finds the row there and mails nobody twice."""
+
+    update = models.ForeignKey(
+        Update, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("update")
+    )
+    endorsement = models.ForeignKey(
+        Endorsement,
+        on_delete=models.CASCADE,
+        related_name="update_deliveries",
+        verbose_name=_("endorsement"),
+    )
+    mail = models.OneToOneField(
+        OutgoingMail,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="update_delivery",
+        verbose_name=_("mail"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("update delivery")
+        verbose_name_plural = _("update deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["update", "endorsement"], name="one_delivery_per_update_and_endorsement"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.update} → {self.endorsement}"

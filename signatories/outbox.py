@@ -45,6 +45,8 @@ READABLE_KINDS = frozenset(
         "endorsement-rejected",
         "already-registered",
         "moderation-digest",
+        # An update's unsubscribe link only ever stops updates, which staff can do anyway.
+        "update",
     }
 )
 REMOVED_BODY = "[Removed once sent: this message carried a sign-in secret.]"
@@ -119,7 +121,14 @@ class Rendered:
 
 
 def outgoing_mail_queue_unrendered(
-    *, kind: str, to: str, renderer: str, template: str, context: dict[str, Any], language: str
+    *,
+    kind: str,
+    to: str,
+    renderer: str,
+    template: str,
+    context: dict[str, Any],
+    language: str,
+    headers: dict[str, str] | None = None,
 ) -> OutgoingMail:
     """Write the mail to the outbox without rendering it: the worker renders it when it sends
     it (a request under a surge writes a row and renders no template). `context` is JSON
@@ -134,6 +143,7 @@ def outgoing_mail_queue_unrendered(
         template=template,
         context=context,
         language=language,
+        headers=headers or {},
         network=_network.get(),
     )
     transaction.on_commit(partial(_enqueue, mail.pk))
@@ -215,6 +225,7 @@ def outgoing_mail_deliver(*, mail_id: int, retry_in: timedelta | None = None) ->
         [mail.to],
         # Replies ("reply to this message") reach a person, not the no-reply sender.
         reply_to=[settings.COALITION_CONTACT_EMAIL] if settings.COALITION_CONTACT_EMAIL else None,
+        headers=mail.headers or None,
     )
     if mail.body_html:
         message.attach_alternative(mail.body_html, "text/html")

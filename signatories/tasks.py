@@ -6,7 +6,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from . import counts, outbox, uploads
-from .services import moderation, privacy
+from .services import moderation, privacy, reminders, updates
 
 
 @shared_task(acks_late=True)
@@ -32,3 +32,13 @@ def unverified_signups_purge() -> int:
 @shared_task(acks_late=True)
 def import_uploads_remove_stale() -> int:
     return uploads.import_uploads_remove_stale()
+
+
+@shared_task(acks_late=True)
+def confirmation_reminders_send() -> int:
+    return reminders.confirmation_reminders_send()
+
+
+@shared_task(acks_late=True)
+def updates_resume() -> int:
+    return updates.updates_resume()

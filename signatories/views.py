@@ -14,11 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from letters.models import Letter
 
+from . import emails
 from .forms import (
     BotTrapForm,
     ContactEmailForm,
@@ -27,7 +29,7 @@ from .forms import (
     OrganizationForm,
 )
 from .models import Endorsement, Organization, User, domain_of
-from .services import organizations, signing
+from .services import organizations, signing, updates
 
 # The address the "check your mail" page names: a signed cookie of its own, so that signing
 # writes no session row (one round trip fewer under a surge, and no session for a visitor).
@@ -367,3 +369,26 @@ def endorsement_withdraw(request: AuthenticatedHttpRequest, code: str) -> HttpRe
             )
         return redirect("signatories:dashboard")
     return render(request, "signatories/withdraw_confirm.html", {"endorsement": endorsement})
+
+
+# RFC 8058: a mail client's "Unsubscribe" button POSTs "List-Unsubscribe=One-Click" to the
+# link, with no cookie and no CSRF token. The signed token is what authorises the change, and
+# the only change it can make is to stop updates.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def updates_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One click stops an organisation's updates about a letter, without signing in. GET (a
+    link scanner, a preview) only asks; POST stops them."""
+    found = updates.unsubscribe_request_read(token)
+    if found is None:
+        return render(request, "signatories/unsubscribe_invalid.html", status=400)
+    endorsement = found.endorsement
+    # In the language the updates came in, whichever browser opens the link.
+    language = emails.update_language(found.update, endorsement) if endorsement else get_language()
+    with translation.override(language):
+        letter = found.update.letter.localized(language)
+        context = {"letter": letter, "endorsement": endorsement}
+        if request.method == "POST" and endorsement is not None:
+            updates.endorsement_unsubscribe(endorsement=endorsement)
+            return render(request, "signatories/unsubscribe_done.html", context)
+        return render(request, "signatories/unsubscribe_confirm.html", context)

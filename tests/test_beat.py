@@ -15,4 +15,6 @@ def test_every_scheduled_task_is_registered() -> None:
         "signatories.tasks.outbox_sweep",
         "signatories.tasks.signatory_counts_reconcile",
         "signatories.tasks.unverified_signups_purge",
+        "signatories.tasks.confirmation_reminders_send",
+        "signatories.tasks.updates_resume",
     } <= scheduled

@@ -39,6 +39,7 @@ HEADERS = [
     "Date signed",
     "Date approved",
     "Language signed in",
+    "Wants updates",
 ]
 FORMULA = '=HYPERLINK("http://evil.example","Click")'
 
@@ -146,6 +147,7 @@ def test_each_row_carries_the_columns_the_coalition_asked_for(
         "Date signed": endorsement.signed_at.date().isoformat(),
         "Date approved": endorsement.approved_at.date().isoformat(),
         "Language signed in": "",
+        "Wants updates": "No",
     }
 
 
@@ -202,6 +204,7 @@ def test_xlsx_and_json_hold_the_same_rows(moderator_client: Client, world: Lette
         "date_signed",
         "date_approved",
         "language",
+        "wants_updates",
     }
 
 

@@ -1,5 +1,5 @@
 """The moderators' workplace in the Django admin, one module per admin."""
 
-from . import accounts, endorsements, organizations, outbox
+from . import accounts, endorsements, organizations, outbox, updates
 
-__all__ = ["accounts", "endorsements", "organizations", "outbox"]
+__all__ = ["accounts", "endorsements", "organizations", "outbox", "updates"]

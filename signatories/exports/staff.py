@@ -54,6 +54,7 @@ class SignatoryResource(resources.ModelResource):
     date_signed = Field(column_name=_("Date signed"))
     date_approved = Field(column_name=_("Date approved"))
     language = Field(column_name=_("Language signed in"))
+    wants_updates = Field(column_name=_("Wants updates"))
 
     # What is read from the database for each row.
     VALUES = (
@@ -69,6 +70,7 @@ class SignatoryResource(resources.ModelResource):
         "signed_on",
         "approved_on",
         "language",
+        "wants_updates",
     )
 
     class Meta:
@@ -89,6 +91,7 @@ class SignatoryResource(resources.ModelResource):
             "date_signed",
             "date_approved",
             "language",
+            "wants_updates",
         )
         export_order = fields
         chunk_size = EXPORT_CHUNK_SIZE
@@ -114,6 +117,10 @@ class SignatoryResource(resources.ModelResource):
     @functools.cached_property
     def _kind_labels(self) -> dict[str, str]:
         return {value: str(label) for value, label in Organization.Kind.choices}
+
+    @functools.cached_property
+    def _yes_no(self) -> dict[bool, str]:
+        return {True: gettext("Yes"), False: gettext("No")}
 
     @functools.cached_property
     def _language_names(self) -> dict[str, str]:
@@ -154,6 +161,7 @@ class SignatoryResource(resources.ModelResource):
             "date_signed": values["signed_on"],
             "date_approved": values["approved_on"],
             "language": self._language_names.get(values["language"], values["language"]),
+            "wants_updates": self._yes_no[values["wants_updates"]],
         }
 
     def export_resource(

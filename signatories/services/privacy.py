@@ -77,7 +77,8 @@ def organization_erase(*, organization: Organization) -> dict[str, int | bool]:
                 transaction.on_commit(lambda: storage.delete(logo))
         organization.duplicate_reasons = []
         organization.save()
-        organization.endorsements.update(comment="", ip_hash="")
+        # Its consent to updates went with its contact: nothing is sent to it any more.
+        organization.endorsements.update(comment="", ip_hash="", wants_updates=False)
         events = EndorsementEvent.objects.filter(
             endorsement__organization=organization, actor_label__iexact=email
         ).update(actor_label=ERASED)

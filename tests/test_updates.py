@@ -1,0 +1,369 @@
+"""Updates to signatories: staff write, preview, test and send news about a letter; it reaches
+exactly the organisations that asked for it and confirmed their address, once each, in their
+language, with a one-click way out that works without signing in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
+import pytest
+from django.core import mail as django_mail
+from django.test import Client
+
+from letters.models import Letter
+from signatories.models import Endorsement, OutgoingMail, Update, UpdateDelivery, UpdateTranslation
+from signatories.services import privacy, updates
+
+from .conftest import Inbox
+from .factories import EndorsementFactory, LetterFactory, OrganizationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+Status = Endorsement.Status
+OnCommit = Callable[[], AbstractContextManager[list]]
+UNSUBSCRIBE = re.compile(r"http://testserver(/updates/unsubscribe/[^/\s]+/)")
+
+
+def signatory(
+    letter: Letter,
+    email: str,
+    *,
+    status: str = Status.APPROVED,
+    wants_updates: bool = True,
+    language: str = "",
+) -> Endorsement:
+    return EndorsementFactory(
+        letter=letter,
+        status=status,
+        wants_updates=wants_updates,
+        language=language,
+        organization=OrganizationFactory(user=UserFactory(email=email)),
+    )
+
+
+@pytest.fixture
+def update(letter: Letter, admin_user) -> Update:
+    news = Update.objects.create(
+        letter=letter,
+        subject="The letter was delivered",
+        body="We handed the letter to **the General Assembly** today.",
+        created_by=admin_user,
+    )
+    UpdateTranslation.objects.create(
+        update=news,
+        language="fr",
+        subject="La lettre a été remise",
+        body="Nous avons remis la lettre à **l'Assemblée générale** aujourd'hui.",
+    )
+    UpdateTranslation.objects.create(
+        update=news,
+        language="ar",
+        subject="تم تسليم الرسالة",
+        body="سلّمنا الرسالة إلى **الجمعية العامة** اليوم.",
+    )
+    return news
+
+
+def send(update: Update, admin_user, on_commit: OnCommit) -> bool:
+    with on_commit():
+        return updates.update_send(update=update, actor=admin_user)
+
+
+def received_by(address: str) -> list[django_mail.EmailMessage]:
+    return [message for message in django_mail.outbox if message.to == [address]]
+
+
+def unsubscribe_path(message: django_mail.EmailMessage) -> str:
+    match = UNSUBSCRIBE.search(message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def test_an_update_reaches_exactly_the_consenting_verified_organisations(
+    letter: Letter, update: Update, admin_user, on_commit: OnCommit, mailoutbox
+) -> None:
+    signatory(letter, "published@yes.example.org")
+    signatory(letter, "pending@yes.example.org", status=Status.PENDING)
+    signatory(letter, "noconsent@no.example.org", wants_updates=False)
+    signatory(letter, "unverified@no.example.org", status=Status.UNVERIFIED)
+    signatory(letter, "withdrawn@no.example.org", status=Status.WITHDRAWN)
+    signatory(letter, "rejected@no.example.org", status=Status.REJECTED)
+    signatory(LetterFactory(), "otherletter@no.example.org")
+
+    assert send(update, admin_user, on_commit) is True
+
+    assert sorted(address for message in mailoutbox for address in message.to) == [
+        "pending@yes.example.org",
+        "published@yes.example.org",
+    ]
+    update.refresh_from_db()
+    assert update.state == Update.State.SENT
+
+
+def test_running_the_send_task_twice_or_clicking_send_twice_mails_nobody_twice(
+    letter: Letter, update: Update, admin_user, on_commit: OnCommit, mailoutbox
+) -> None:
+    signatory(letter, "once@yes.example.org")
+    signatory(letter, "also-once@yes.example.org")
+    send(update, admin_user, on_commit)
+
+    with on_commit():
+        assert updates.update_fan_out.delay(update.pk).get() == 0
+        assert updates.update_deliveries_write(update_id=update.pk) == 0
+    assert send(update, admin_user, on_commit) is False
+
+    assert len(mailoutbox) == 2
+    assert UpdateDelivery.objects.filter(update=update).count() == 2
+    assert OutgoingMail.objects.filter(kind="update").count() == 2
+
+
+def test_each_recipient_reads_the_update_in_its_language_with_a_fallback(
+    letter: Letter, update: Update, admin_user, on_commit: OnCommit, mailoutbox
+) -> None:
+    signatory(letter, "fr@yes.example.org", language="fr")
+    signatory(letter, "ar@yes.example.org", language="ar")
+    # Spanish has no translation of this update: the text as written, in English.
+    signatory(letter, "es@yes.example.org", language="es")
+    send(update, admin_user, on_commit)
+
+    french = received_by("fr@yes.example.org")[0]
+    arabic = received_by("ar@yes.example.org")[0]
+    spanish = received_by("es@yes.example.org")[0]
+    assert french.subject == "La lettre a été remise"
+    assert "l'Assemblée générale" in french.body
+    assert "Ne plus recevoir" in french.body
+    assert arabic.subject == "تم تسليم الرسالة"
+    assert 'dir="rtl"' in arabic.alternatives[0][0]
+    assert "<strong>الجمعية العامة</strong>" in arabic.alternatives[0][0]
+    assert spanish.subject == "The letter was delivered"
+    assert "<strong>the General Assembly</strong>" in spanish.alternatives[0][0]
+
+
+def test_the_sent_message_carries_both_list_unsubscribe_headers(
+    letter: Letter, update: Update, admin_user, on_commit: OnCommit, mailoutbox
+) -> None:
+    signatory(letter, "headers@yes.example.org")
+    send(update, admin_user, on_commit)
+
+    message = mailoutbox[0].message()
+    link = f"http://testserver{unsubscribe_path(mailoutbox[0])}"
+    assert message["List-Unsubscribe"] == f"<{link}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_a_one_click_post_without_login_or_csrf_stops_the_next_update(
+    letter: Letter, update: Update, admin_user, on_commit: OnCommit, mailoutbox
+) -> None:
+    leaving = signatory(letter, "leaving@yes.example.org", language="fr")
+    signatory(letter, "staying@yes.example.org")
+    send(update, admin_user, on_commit)
+    link = unsubscribe_path(received_by("leaving@yes.example.org")[0])
+
+    response = Client(enforce_csrf_checks=True).post(
+        link, {"List-Unsubscribe": "One-Click"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert response.status_code == 200
+    assert "Votre organisation ne recevra plus" in response.content.decode()
+    leaving.refresh_from_db()
+    assert leaving.wants_updates is False
+    mailoutbox.clear()
+    second = Update.objects.create(letter=letter, subject="Second news", body="More.")
+    send(second, admin_user, on_commit)
+    assert [message.to for message in mailoutbox] == [["staying@yes.example.org"]]
+
+
+def test_opening_the_link_only_asks_and_changes_nothing(
+    letter: Letter, update: Update, admin_user, on_commit: OnCommit, mailoutbox
+) -> None:
+    reader = signatory(letter, "reader@yes.example.org")
+    send(update, admin_user, on_commit)
+
+    response = Client().get(unsubscribe_path(mailoutbox[0]))
+
+    assert response.status_code == 200
+    assert "Stop receiving updates about this letter?" in response.content.decode()
+    reader.refresh_from_db()
+    assert reader.wants_updates is True
+
+
+@pytest.mark.parametrize("tamper", ["forged", "altered"])
+def test_a_forged_or_altered_token_does_nothing(
+    letter: Letter, update: Update, admin_user, on_commit: OnCommit, mailoutbox, tamper: str
+) -> None:
+    target = signatory(letter, "target@yes.example.org")
+    send(update, admin_user, on_commit)
+    token = unsubscribe_path(mailoutbox[0]).split("/")[-2]
+    if tamper == "forged":
+        token = f"{target.uuid}:{update.pk}:forgedsignature"
+    else:
+        token = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
+
+    response = Client(enforce_csrf_checks=True).post(f"/updates/unsubscribe/{token}/")
+
+    assert response.status_code == 400
+    assert "This unsubscribe link is not valid" in response.content.decode()
+    target.refresh_from_db()
+    assert target.wants_updates is True
+
+
+def test_an_update_with_no_recipients_is_refused_with_a_clear_message(
+    letter: Letter, update: Update, admin_client: Client
+) -> None:
+    signatory(letter, "noconsent@no.example.org", wants_updates=False)
+
+    response = admin_client.post(f"/admin/signatories/update/{update.pk}/send/", follow=True)
+
+    assert "no organisation on this letter both asked for updates" in response.content.decode()
+    update.refresh_from_db()
+    assert update.state == Update.State.DRAFT
+    with pytest.raises(updates.UpdateHasNoRecipients):
+        updates.update_send(update=update, actor=update.created_by)
+
+
+def test_staff_preview_the_rendered_mail_per_language(
+    letter: Letter, update: Update, admin_client: Client
+) -> None:
+    french = admin_client.get(f"/admin/signatories/update/{update.pk}/preview/?language=fr")
+    spanish = admin_client.get(f"/admin/signatories/update/{update.pk}/preview/?language=es")
+
+    assert "La lettre a été remise" in french.content.decode()
+    assert "Ne plus recevoir" in french.content.decode()
+    assert "The letter was delivered" in spanish.content.decode()
+    assert "has no translation into this language" in spanish.content.decode()
+
+
+def test_staff_send_a_test_copy_to_themselves_through_the_outbox(
+    letter: Letter,
+    update: Update,
+    admin_client: Client,
+    admin_user,
+    on_commit: OnCommit,
+    mailoutbox,
+) -> None:
+    signatory(letter, "real@yes.example.org")
+    with on_commit():
+        response = admin_client.post(
+            f"/admin/signatories/update/{update.pk}/send-test/", {"language": "ar"}, follow=True
+        )
+
+    assert f"A test copy is on its way to {admin_user.email}" in response.content.decode()
+    assert [message.to for message in mailoutbox] == [[admin_user.email]]
+    assert mailoutbox[0].subject.endswith("تم تسليم الرسالة")
+    assert OutgoingMail.objects.get(kind="update").to == admin_user.email
+    update.refresh_from_db()
+    assert update.state == Update.State.DRAFT
+    assert not UpdateDelivery.objects.exists()
+
+
+def test_staff_send_from_the_admin_and_see_progress_per_update(
+    letter: Letter, update: Update, admin_client: Client, on_commit: OnCommit, mailoutbox
+) -> None:
+    signatory(letter, "first@yes.example.org")
+    signatory(letter, "second@yes.example.org")
+    signatory(letter, "bounces@yes.example.org")
+    with on_commit():
+        admin_client.post(f"/admin/signatories/update/{update.pk}/send/")
+    OutgoingMail.objects.filter(to="bounces@yes.example.org").update(
+        status=OutgoingMail.Status.FAILED
+    )
+    OutgoingMail.objects.filter(to="second@yes.example.org").update(
+        status=OutgoingMail.Status.QUEUED
+    )
+
+    listing = admin_client.get("/admin/signatories/update/").content.decode()
+    page = admin_client.get(f"/admin/signatories/update/{update.pk}/change/").content.decode()
+
+    assert len(mailoutbox) == 3
+    assert '<td class="field-queued">1</td>' in listing
+    assert '<td class="field-sent">1</td>' in listing
+    assert '<td class="field-failed">1</td>' in listing
+    assert "1 waiting, 1 sent, 1 failed" in page
+
+
+def test_staff_filter_endorsements_by_consent_and_export_the_column(
+    letter: Letter, admin_client: Client
+) -> None:
+    wants = signatory(letter, "yes@yes.example.org").organization.name
+    declines = signatory(letter, "no@no.example.org", wants_updates=False).organization.name
+
+    listing = admin_client.get(
+        "/admin/signatories/endorsement/?status__exact=all&updates=yes"
+    ).content.decode()
+    export = admin_client.post(
+        "/admin/signatories/endorsement/export/?status__exact=all&updates=yes", {"format": "0"}
+    )
+    rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
+
+    assert wants in listing
+    assert declines not in listing
+    assert rows[0].endswith(",Wants updates")
+    assert len(rows) == 2
+    assert rows[1].endswith(",Yes")
+
+
+def test_staff_write_an_update_with_a_translation_in_the_admin(
+    letter: Letter, admin_client: Client, admin_user
+) -> None:
+    response = admin_client.post(
+        "/admin/signatories/update/add/",
+        {
+            "letter": letter.pk,
+            "subject": "Delivered",
+            "body": "We delivered the letter.",
+            "translations-TOTAL_FORMS": "1",
+            "translations-INITIAL_FORMS": "0",
+            "translations-MIN_NUM_FORMS": "0",
+            "translations-MAX_NUM_FORMS": "1000",
+            "translations-0-language": "pt-br",
+            "translations-0-subject": "Entregue",
+            "translations-0-body": "Entregámos a carta.",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()
+    update = Update.objects.get()
+    assert (update.created_by, update.state) == (admin_user, Update.State.DRAFT)
+    assert update.text_in("pt-br") == ("pt-br", "Entregue", "Entregámos a carta.")
+    page = admin_client.get(f"/admin/signatories/update/{update.pk}/change/").content.decode()
+    assert "Send a test copy" in page
+    assert "Sending now reaches 0 organisations" in page
+
+
+def test_an_erased_organisation_gets_no_update(
+    letter: Letter, update: Update, admin_user, on_commit: OnCommit, mailoutbox
+) -> None:
+    erased = signatory(letter, "erased@yes.example.org")
+    signatory(letter, "kept@yes.example.org")
+    privacy.organization_erase(organization=erased.organization)
+
+    send(update, admin_user, on_commit)
+
+    assert [message.to for message in mailoutbox] == [["kept@yes.example.org"]]
+    erased.refresh_from_db()
+    assert erased.wants_updates is False
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_fans_the_update_out_over_smtp_with_the_unsubscribe_headers(
+    letter: Letter, admin_user, smtp_server: tuple[Inbox, int], start_worker
+) -> None:
+    inbox, _port = smtp_server
+    signatory(letter, "real-fr@yes.example.org", language="fr")
+    signatory(letter, "real-en@yes.example.org")
+    news = Update.objects.create(letter=letter, subject="Delivered", body="We *delivered* it.")
+    UpdateTranslation.objects.create(update=news, language="fr", subject="Remise", body="Remise.")
+    start_worker()
+
+    assert updates.update_send(update=news, actor=admin_user) is True
+
+    messages = {message["To"]: message for message in inbox.wait_for(2, timeout=60)}
+    assert messages["real-fr@yes.example.org"]["Subject"] == "Remise"
+    assert messages["real-en@yes.example.org"]["Subject"] == "Delivered"
+    for message in messages.values():
+        # A long header is folded on the wire (RFC 5322); unfolded, it is the one link.
+        link = str(message["List-Unsubscribe"]).strip()
+        assert re.fullmatch(r"<http://testserver/updates/unsubscribe/[^/\s]+/>", link)
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
