@@ -4,7 +4,6 @@ from typing import cast
 
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailConfirmation, EmailConfirmationHMAC
-from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from letters.models import Letter
 
-from . import emails
+from . import emails, throttle
 from .forms import (
     BotTrapForm,
     ContactEmailForm,
@@ -57,9 +56,13 @@ def _held_reasons(request: HttpRequest, *, email: str, trap: BotTrapForm | None)
     """Why this signature should wait for a person, if it should: over a rate limit, or
     looking automated. It is recorded either way, and the answer is the same."""
     reasons = []
-    if not ratelimit.consume(request, action="sign"):
+    limits: list[tuple[str, str | None]] = [("sign", None)]
+    if email:
+        limits.append(("sign_domain", domain_of(email)))
+    refused = throttle.consume(request, limits)
+    if "sign" in refused:
         reasons.append("rate limit per network")
-    if email and not ratelimit.consume(request, action="sign_domain", key=domain_of(email)):
+    if "sign_domain" in refused:
         reasons.append("rate limit per email domain")
     if trap is not None and (suspicion := trap.suspicion()):
         reasons.append(suspicion)
