@@ -408,8 +408,11 @@ class UpdateQuerySet(models.QuerySet["Update"]):
         status = OutgoingMail.Status
         mail_status = "deliveries__mail__status"
         return self.annotate(
+            # A recipient whose mail is not written yet is waiting too.
             queued_count=Count(
-                "deliveries", filter=Q(**{f"{mail_status}__in": [status.QUEUED, status.SENDING]})
+                "deliveries",
+                filter=Q(**{f"{mail_status}__in": [status.QUEUED, status.SENDING]})
+                | Q(deliveries__mail__isnull=True),
             ),
             sent_count=Count("deliveries", filter=Q(**{mail_status: status.SENT})),
             failed_count=Count("deliveries", filter=Q(**{mail_status: status.FAILED})),

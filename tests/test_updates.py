@@ -5,11 +5,13 @@ language, with a one-click way out that works without signing in."""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 import pytest
 from django.core import mail as django_mail
+from django.db import connection, transaction
 from django.test import Client
 
 from letters.models import Letter
@@ -367,3 +369,91 @@ def test_a_real_worker_fans_the_update_out_over_smtp_with_the_unsubscribe_header
         link = str(message["List-Unsubscribe"]).strip()
         assert re.fullmatch(r"<http://testserver/updates/unsubscribe/[^/\s]+/>", link)
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_that_finds_the_last_rows_held_by_another_run_leaves_the_update_sending(
+    letter: Letter, update: Update
+) -> None:
+    """The beat hands a "sending" update to Celery again while its first run still writes: the
+    second run must not call it sent, or rows the first run then rolls back stay unmailed."""
+    recipients = [signatory(letter, f"held{n}@yes.example.org") for n in range(2)]
+    Update.objects.filter(pk=update.pk).update(state=Update.State.SENDING)
+    UpdateDelivery.objects.bulk_create(
+        [UpdateDelivery(update=update, endorsement=endorsement) for endorsement in recipients]
+    )
+    locked, release = threading.Event(), threading.Event()
+
+    def first_run_holding_the_rows() -> None:
+        try:
+            with transaction.atomic():
+                list(UpdateDelivery.objects.select_for_update().filter(update=update))
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=first_run_holding_the_rows)
+    holder.start()
+    assert locked.wait(10)
+    try:
+        assert updates.update_deliveries_write(update_id=update.pk) == 0
+        update.refresh_from_db()
+        assert update.state == Update.State.SENDING
+    finally:
+        release.set()
+        holder.join()
+
+    # The first run gave up without writing (rolled back): the next run mails both, once.
+    assert updates.update_deliveries_write(update_id=update.pk) == 2
+    update.refresh_from_db()
+    assert update.state == Update.State.SENT
+    assert sorted(OutgoingMail.objects.filter(kind="update").values_list("to", flat=True)) == [
+        "held0@yes.example.org",
+        "held1@yes.example.org",
+    ]
+
+
+def test_a_genuine_token_of_another_letters_update_unsubscribes_nobody(
+    letter: Letter, update: Update, admin_user, on_commit: OnCommit, mailoutbox
+) -> None:
+    target = signatory(letter, "target@yes.example.org")
+    other_letter_update = Update.objects.create(
+        letter=LetterFactory(), subject="Other", body="Other news.", created_by=admin_user
+    )
+    # Correctly signed, but this organisation never signed the other update's letter.
+    token = updates.unsubscribe_token(update=other_letter_update, endorsement_uuid=target.uuid)
+
+    response = Client(enforce_csrf_checks=True).post(f"/updates/unsubscribe/{token}/")
+
+    assert response.status_code == 400
+    target.refresh_from_db()
+    assert target.wants_updates is True
+
+
+def test_staff_who_may_only_read_updates_cannot_send_a_test_copy(
+    letter: Letter, update: Update, mailoutbox
+) -> None:
+    from django.contrib.auth.models import Permission
+
+    reader = UserFactory(email="reader@coalition.example.org", is_staff=True)
+    reader.user_permissions.add(Permission.objects.get(codename="view_update"))
+    staff = Client()
+    staff.force_login(reader)
+
+    response = staff.post(f"/admin/signatories/update/{update.pk}/send-test/", {"language": "en"})
+
+    assert response.status_code == 403
+    assert not OutgoingMail.objects.exists()
+
+
+def test_the_preview_frames_the_html_mail_with_its_own_styles_allowed(
+    update: Update, admin_client: Client
+) -> None:
+    page = admin_client.get(f"/admin/signatories/update/{update.pk}/preview/?language=fr")
+    frame = re.search(r'<iframe[^>]*src="([^"]+)"', page.content.decode())
+    assert frame, page.content.decode()
+    html = admin_client.get(frame.group(1).replace("&amp;", "&"))
+    assert "Nous avons remis la lettre à <strong>l" in html.content.decode()
+    assert html["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in html["Content-Security-Policy"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -14,8 +16,10 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from coalition.admin import ModelAdmin
@@ -23,6 +27,8 @@ from coalition.admin import ModelAdmin
 from .. import emails
 from ..models import Update, UpdateTranslation, User
 from ..services import updates
+
+PREVIEW_POLICY = {"frame-ancestors": [SELF], "style-src": [UNSAFE_INLINE], "img-src": ["*"]}
 
 SEND_PERMISSION = "signatories.send_update"
 
@@ -136,6 +142,11 @@ class UpdateAdmin(ModelAdmin):
                 name="{}_{}_preview".format(*info),
             ),
             path(
+                "<path:object_id>/preview/mail.html",
+                self.admin_site.admin_view(self.preview_html_view),
+                name="{}_{}_preview_html".format(*info),
+            ),
+            path(
                 "<path:object_id>/send-test/",
                 self.admin_site.admin_view(require_POST(self.send_test_view)),
                 name="{}_{}_send_test".format(*info),
@@ -192,7 +203,7 @@ class UpdateAdmin(ModelAdmin):
             request, object_id, form_url, extra_context={**(extra_context or {}), **context}
         )
 
-    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def _preview(self, request: HttpRequest, object_id: str) -> tuple[Update, str, Any]:
         update = self._update(request, object_id)
         language = self._language(request, update)
         rendered = emails.update_preview(
@@ -200,6 +211,10 @@ class UpdateAdmin(ModelAdmin):
             language=language,
             unsubscribe_url=updates.unsubscribe_url(update=update, endorsement_uuid=None),
         )
+        return update, language, rendered
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        update, language, rendered = self._preview(request, object_id)
         return TemplateResponse(
             request,
             "admin/signatories/update/preview.html",
@@ -213,12 +228,24 @@ class UpdateAdmin(ModelAdmin):
                 "shown_language": update.text_in(language)[0],
                 "languages": settings.LANGUAGES,
                 "rendered": rendered,
+                "html_url": reverse("admin:signatories_update_preview_html", args=[update.pk])
+                + f"?language={language}",
                 "change_url": self._change_url(update),
             },
         )
 
+    @method_decorator(xframe_options_sameorigin)
+    @method_decorator(csp_replace(PREVIEW_POLICY))  # type: ignore[arg-type]
+    def preview_html_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The HTML mail alone, framed by the preview page (sandboxed: no script runs) with
+        the inline styles mail needs, which the site's own policy refuses."""
+        _update, _language, rendered = self._preview(request, object_id)
+        return HttpResponse(rendered.html)
+
     def send_test_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         update = self._update(request, object_id)
+        if not self.has_change_permission(request, update):
+            raise PermissionDenied  # it sends mail: more than reading the update
         user = request.user
         assert isinstance(user, User)
         language = self._language(request, update)

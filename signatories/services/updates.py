@@ -178,6 +178,12 @@ def update_deliveries_write(*, update_id: int) -> int:
             written += len(claimed)
         if not missing and not claimed:
             break
+    # Nothing left to claim may only mean that another run holds the last rows: it marks the
+    # update sent when it is done (or the beat runs this again if it failed).
+    if UpdateDelivery.objects.filter(
+        update=update, mail__isnull=True, endorsement__in=update_recipients(update).values("pk")
+    ).exists():
+        return written
     Update.objects.filter(pk=update.pk, state=Update.State.SENDING).update(state=Update.State.SENT)
     return written
 
