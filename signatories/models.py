@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Count, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -396,6 +396,9 @@ class OutgoingMail(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["network", "created_at"], name="outgoingmail_network_recent"),
+            # The sign form's per-address cap reads the recent mail to an address (case-blind)
+            # on every POST: without this, a scan of the whole outbox each time.
+            models.Index(Upper("to"), "created_at", name="outgoingmail_to_recent"),
         ]
 
     def __str__(self) -> str:
