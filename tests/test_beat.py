@@ -15,4 +15,5 @@ def test_every_scheduled_task_is_registered() -> None:
         "signatories.tasks.outbox_sweep",
         "signatories.tasks.signatory_counts_reconcile",
         "signatories.tasks.unverified_signups_purge",
+        "letters.tasks.letter_pdfs_refresh",
     } <= scheduled
