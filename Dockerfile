@@ -10,6 +10,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN groupadd --system app \
     && useradd --system --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app
 
+# WeasyPrint renders the letter's PDF through Pango and HarfBuzz (Arabic shaping, right to
+# left); its fonts are vendored in static/fonts/, so no font package is installed.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies are installed from pyproject.toml alone, so this layer is rebuilt only when they
 # change, not on every code change. The code itself runs from /app.
 COPY pyproject.toml /tmp/deps/

@@ -364,6 +364,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # The PDF renderer reports every step and every font it subsets at INFO: a worker's log
+    # would hold little else.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Moderation (docs/moderation.md): the digest to the Moderators group, and import-export.
@@ -401,4 +407,16 @@ IMPORT_UPLOAD_MAX_AGE_SECONDS = env.int("IMPORT_UPLOAD_MAX_AGE_SECONDS", default
 CELERY_BEAT_SCHEDULE["import-uploads-remove-stale"] = {
     "task": "signatories.tasks.import_uploads_remove_stale",
     "schedule": 900.0,
+}
+
+# The letter as a PDF (letters/pdf.py, docs/architecture.md "The letter as a PDF"): rendered by
+# the worker, stored under MEDIA_ROOT/letter-pdfs/, rendered again by beat at most every
+# PDF_REFRESH_SECONDS when its list or text changed. A reader who asks for one not rendered yet
+# queues it at most once per PDF_QUEUE_SECONDS and is asked to come back after PDF_RETRY_AFTER.
+PDF_REFRESH_SECONDS = env.float("PDF_REFRESH_SECONDS", default=300.0)
+PDF_QUEUE_SECONDS = env.int("PDF_QUEUE_SECONDS", default=120)
+PDF_RETRY_AFTER = env.int("PDF_RETRY_AFTER", default=60)
+CELERY_BEAT_SCHEDULE["letter-pdfs-refresh"] = {
+    "task": "letters.tasks.letter_pdfs_refresh",
+    "schedule": PDF_REFRESH_SECONDS,
 }

@@ -2,15 +2,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from coalition.admin import ModelAdmin
 from signatories.public import signatory_count_after_letter_change
 
-from .models import Letter, LetterInitiator, LetterTranslation
+from .models import Letter, LetterInitiator, LetterPdf, LetterTranslation
+from .views import stored_pdf_response
 
 
 class LetterTranslationInline(admin.StackedInline):
@@ -57,6 +64,7 @@ class LetterAdmin(ModelAdmin):
                 ),
             },
         ),
+        (_("PDF"), {"fields": ["pdf_links"]}),
         (None, {"fields": ["created_at", "updated_at"]}),
     ]
     list_display = [
@@ -71,7 +79,48 @@ class LetterAdmin(ModelAdmin):
     list_filter = ["status", "moderation", ("delivered_on", admin.EmptyFieldListFilter)]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["pdf_links", "created_at", "updated_at"]
+
+    @admin.display(description=_("the letter as a PDF, for staff"))
+    def pdf_links(self, obj: Letter) -> SafeString | str:
+        if obj.pk is None:
+            return "-"
+        links = format_html_join(
+            " · ",
+            '<a href="{}" lang="{}">{}</a>',
+            (
+                (reverse("admin:letters_letter_pdf", args=[obj.pk, code]), code, name)
+                for code, name in settings.LANGUAGES
+            ),
+        )
+        return format_html(
+            '{}<br><span class="help">{}</span>',
+            links,
+            _(
+                "With the signatories who asked not to be listed counted, country by country, "
+                "but not named. A copy not rendered yet is prepared in a minute."
+            ),
+        )
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<int:letter_id>/pdf/<str:language>/",
+                self.admin_site.admin_view(self.staff_pdf),
+                name="letters_letter_pdf",
+            ),
+            *super().get_urls(),
+        ]
+
+    def staff_pdf(self, request: HttpRequest, letter_id: int, language: str) -> HttpResponseBase:
+        if not self.has_view_permission(request):
+            raise Http404
+        if language not in dict(settings.LANGUAGES):
+            raise Http404
+        letter = get_object_or_404(Letter.objects.public().with_translations(), pk=letter_id)
+        return stored_pdf_response(
+            request, letter=letter, language=language, audience=LetterPdf.Audience.STAFF
+        )
 
     def save_model(self, request: HttpRequest, obj: Letter, form: Any, change: bool) -> None:
         previous_slug = form.initial.get("slug", "") if change else ""

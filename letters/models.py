@@ -327,3 +327,36 @@ class LetterTranslation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter} ({self.language})"
+
+
+class LetterPdf(models.Model):
+    """The letter as a PDF with its signatories, for one language and one audience, written by
+    the worker (letters/pdf.py) and served from storage: rendering 5,000 names takes seconds,
+    which no request may spend."""
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        STAFF = "staff", _("Staff")
+
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="pdfs", verbose_name=_("letter")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=language_choices)
+    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices)
+    file = models.FileField(_("file"), upload_to="letter-pdfs/", max_length=200)
+    # What the file was made from (the list and the text); the refresh compares it with the
+    # database's to know whether to render again.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    generated_at = models.DateTimeField(_("generated"))
+
+    class Meta:
+        verbose_name = _("letter PDF")
+        verbose_name_plural = _("letter PDFs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "language", "audience"], name="letter_pdf_one_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter.slug}-{self.language} ({self.audience})"

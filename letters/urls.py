@@ -13,4 +13,5 @@ urlpatterns = [
     path("letters/<slug:slug>/signatories/", views.signatories, name="signatories"),
     path("letters/<slug:slug>/embed/", views.embed, name="embed"),
     path("letters/<slug:slug>/card.png", views.card, name="card"),
+    path("letters/<slug:slug>/letter.pdf", views.letter_pdf, name="pdf"),
 ]

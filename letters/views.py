@@ -7,6 +7,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import (
+    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
@@ -32,8 +33,8 @@ from coalition.links import absolute_url
 from signatories import public
 from signatories.public import SignatoryCount
 
-from . import cards, worldmap
-from .models import Letter
+from . import cards, pdf, worldmap
+from .models import Letter, LetterPdf
 
 RECENT_SIGNATORIES = 10
 SIGNATORIES_PER_PAGE = 100
@@ -43,6 +44,8 @@ SEARCH_MAX_LENGTH = 100
 COUNT_MAX_AGE = 5
 EMBED_MAX_AGE = 60
 OPEN_DATA_MAX_AGE = 300
+# A stored PDF changes at most every PDF_REFRESH_SECONDS: a proxy may keep it a little.
+PDF_MAX_AGE = 300
 EMBED_HEIGHT = 230
 
 
@@ -325,3 +328,64 @@ def signatories_json(request: HttpRequest, slug: str) -> HttpResponseBase:
     )
     _with_public_caching(response, OPEN_DATA_MAX_AGE)
     return response
+
+
+def stored_pdf_response(
+    request: HttpRequest, *, letter: Letter, language: str, audience: str
+) -> HttpResponseBase:
+    """The stored PDF, or the "being prepared" page after asking the worker for it: a request
+    never renders a PDF. Shared by the public view and the letter's admin page."""
+    stored = LetterPdf.objects.filter(letter=letter, language=language, audience=audience).first()
+    if stored is not None:
+        try:
+            return pdf_file_response(stored, letter.slug)
+        except FileNotFoundError:
+            pass  # the row outlived its file (a restored database): render it again
+    return pdf_preparing(request, letter=letter, language=language, audience=audience)
+
+
+def pdf_file_response(stored: LetterPdf, slug: str) -> FileResponse:
+    response = FileResponse(stored.file.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{slug}-{stored.language}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def pdf_preparing(
+    request: HttpRequest, *, letter: Letter, language: str, audience: str
+) -> HttpResponse:
+    pdf.letter_pdf_request(letter=letter, language=language, audience=audience)
+    response = render(
+        request,
+        "letters/pdf_preparing.html",
+        {"letter": letter.localized(language), "retry_after": settings.PDF_RETRY_AFTER},
+        status=503,
+    )
+    response["Retry-After"] = str(settings.PDF_RETRY_AFTER)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+@require_safe
+def letter_pdf(request: HttpRequest, slug: str) -> HttpResponseBase:
+    language = get_language()
+    # A hit is one query: the stored file with its letter, still public.
+    stored = (
+        LetterPdf.objects.filter(
+            letter__slug=slug, language=language, audience=LetterPdf.Audience.PUBLIC
+        )
+        .exclude(letter__status=Letter.Status.DRAFT)
+        .first()
+    )
+    if stored is not None:
+        try:
+            response = pdf_file_response(stored, slug)
+        except FileNotFoundError:
+            pass
+        else:
+            patch_cache_control(response, public=True, max_age=PDF_MAX_AGE)
+            return response
+    letter = get_object_or_404(Letter.objects.public().with_translations(), slug=slug)
+    return pdf_preparing(
+        request, letter=letter, language=language, audience=LetterPdf.Audience.PUBLIC
+    )

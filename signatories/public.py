@@ -5,10 +5,11 @@ see comes out."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page
-from django.db.models import Count
+from django.db.models import Count, Max, Q, Sum
 from django_countries.fields import Country
 
 from letters.models import Letter
@@ -29,13 +30,15 @@ from .exports.public import (
     open_data_json,
     public_signatory,
 )
-from .models import normalize_name
+from .models import Endorsement, normalize_name
 
 __all__ = [
     "CountryGroup",
     "PublicSignatory",
     "SignatoryCount",
     "countries_by_name",
+    "letter_list_by_country",
+    "list_fingerprint",
     "listed_per_country",
     "open_data_csv",
     "open_data_json",
@@ -53,6 +56,11 @@ class CountryGroup:
     total: int
     continued: bool = False
     signatories: list[PublicSignatory] = field(default_factory=list)
+
+    @property
+    def unlisted(self) -> int:
+        """Of `total`, how many are not named (only the staff's groups count them)."""
+        return max(0, self.total - len(self.signatories))
 
 
 def countries_by_name(codes: list[str] | set[str] | dict[str, int]) -> list[tuple[str, str]]:
@@ -120,3 +128,53 @@ def page_groups(
         signatory = public_signatory(row)
         groups[signatory.country.code].signatories.append(signatory)
     return [group for group in groups.values() if group.signatories]
+
+
+def letter_list_by_country(letter: Letter, *, with_unlisted: bool) -> list[CountryGroup]:
+    """Every listed signatory, grouped by country in the reader's order, for the printed
+    letter: one query for the names, one for the counts. `with_unlisted` (the staff copy) also
+    gives each country's number of approved signatories that asked not to be listed, as
+    `total` minus the names shown, and keeps countries where none is listed."""
+    rows = Endorsement.objects.filter(letter=letter).approved()
+    per_country = {
+        row["organization__country"]: (row["n"], row["listed"])
+        for row in rows.values("organization__country")
+        .annotate(n=Count("id"), listed=Count("id", filter=Q(listed_publicly=True)))
+        .order_by()
+    }
+    codes = [
+        code for code in sorted_country_codes(per_country) if with_unlisted or per_country[code][1]
+    ]
+    groups = {
+        code: CountryGroup(
+            country=Country(code=code),
+            total=per_country[code][0] if with_unlisted else per_country[code][1],
+        )
+        for code in codes
+    }
+    ordered = rank_by_country(listed(letter), codes, "organization__normalized_name", "pk")
+    for row in ordered.values_list(*PUBLIC_FIELDS).iterator(chunk_size=2000):
+        signatory = public_signatory(row)
+        groups[signatory.country.code].signatories.append(signatory)
+    return list(groups.values())
+
+
+def list_fingerprint(letter: Letter) -> str:
+    """Changes whenever the printed list would: a signatory approved, withdrawn, listed or
+    unlisted, or an organisation edited. One aggregate query, no rows read: the refresh asks
+    it of every cached PDF every few minutes."""
+    figures = (
+        Endorsement.objects.filter(letter=letter)
+        .approved()
+        .aggregate(
+            approved=Count("id"),
+            listed=Count("id", filter=Q(listed_publicly=True)),
+            # Two swaps in one interval (one leaves, another joins) keep the counts but not
+            # the sum of ids.
+            listed_ids=Sum("id", filter=Q(listed_publicly=True)),
+            last_approved=Max("approved_at"),
+            last_edited=Max("organization__updated_at"),
+        )
+    )
+    text = "|".join(str(figures[key]) for key in sorted(figures))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]

@@ -17,4 +17,5 @@ def test_every_scheduled_task_is_registered() -> None:
         "signatories.tasks.unverified_signups_purge",
         "signatories.tasks.confirmation_reminders_send",
         "signatories.tasks.updates_resume",
+        "letters.tasks.letter_pdfs_refresh",
     } <= scheduled

@@ -730,3 +730,32 @@ def test_on_a_phone_checkboxes_sit_beside_their_labels_and_focus_goes_to_the_fir
     page.locator("form button[type=submit]").click()
     expect(page.locator("#id_name")).to_be_focused()
     expect(page.locator("#id_name")).to_be_in_viewport()
+
+
+def test_printing_the_letter_page_gives_the_letter_alone(new_page: NewPage, letter: Letter) -> None:
+    EndorsementFactory(letter=letter, approved=True, organization__name="Lanternfield Rights")
+    page = new_page()
+    page.goto(letter.get_absolute_url())
+    expect(page.locator(".site-header")).to_be_visible()
+    page.emulate_media(media="print")
+    for chrome in [
+        ".site-header",
+        ".site-footer",
+        ".languages",
+        ".letter-actions",
+        ".letter-actions .count",
+        ".letter-footer",
+        ".share",
+        "#embed-code",
+        ".signatory-list",
+    ]:
+        expect(page.locator(chrome).first).to_be_hidden()
+    expect(page.get_by_role("link", name="Sign this letter").first).to_be_hidden()
+    expect(page.locator("#letter-title")).to_be_visible()
+    expect(page.locator(".letter-body")).to_be_visible()
+    expect(page.locator(".letter-body")).to_contain_text("act now")
+    expect(page.locator(".facts")).to_contain_text(letter.recipients)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "letter-print.png", full_page=True)
+    page.emulate_media(media="screen")
+    expect(page.locator(".share")).to_be_visible()

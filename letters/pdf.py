@@ -1,0 +1,183 @@
+"""The letter as a PDF: its text in one language followed by every listed signatory by country,
+rendered by WeasyPrint (HarfBuzz shaping through Pango, so Arabic joins and runs right to left)
+from templates/letters/pdf/letter.html with the fonts vendored in static/fonts/.
+
+Rendering 5,000 names takes seconds and some hundred megabytes, so it happens only in the
+worker (letters/tasks.py): `letter_pdf_generate` writes one `LetterPdf` per letter, language
+and audience, and `letter_pdfs_refresh`, run by beat every PDF_REFRESH_SECONDS, renders again
+the ones whose list or text changed since. The view serves the stored file and never renders."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from weasyprint import HTML, URLFetcher
+from weasyprint.text.fonts import FontConfiguration
+
+from coalition.breaker import redis_breaker
+from signatories import public
+
+from .models import Letter, LetterPdf
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "letters/pdf/letter.html"
+FONTS_DIR = (Path(settings.BASE_DIR) / "static" / "fonts").resolve()
+# Part of every fingerprint: a change to the template or its fonts is a reason to render again.
+# Bump it with such a change.
+LAYOUT_VERSION = "1"
+# Under MEDIA_ROOT; coalition.media serves images only, so these are reachable through the
+# views alone (the staff copy behind the admin's permission).
+PDF_DIRECTORY = "letter-pdfs"
+
+
+class VendoredFontsOnly(URLFetcher):
+    """The renderer may read the vendored fonts and nothing else: no other local file, no
+    network, no data: URL. Names are escaped text, so they cannot reach it anyway; this is
+    the second lock, for whatever a future template or a Markdown extension lets through."""
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if not vendored_font(url):
+            raise ValueError(f"The letter's PDF reads only its vendored fonts, not {url[:200]}")
+        return super().fetch(url, headers)
+
+
+def vendored_font(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return False
+    path = Path(unquote(parts.path)).resolve()
+    return path.is_relative_to(FONTS_DIR) and path.is_file()
+
+
+def pdf_fingerprint(letter: Letter, language: str) -> str:
+    """What a PDF in `language` is made from: the list, the text read in that language, the
+    layout. Cheap (one aggregate query and the translations)."""
+    text = letter.localized(language)
+    updated = text.text_updated_at.isoformat() if text.text_updated_at else ""
+    parts = [LAYOUT_VERSION, public.list_fingerprint(letter), text.shown_language, updated]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def letter_pdf_render(*, letter: Letter, language: str, audience: str) -> bytes:
+    """The PDF itself. Runs in the worker: seconds for thousands of names."""
+    with translation.override(language):
+        text = letter.localized(language)
+        count = public.signatory_count(letter)
+        groups = public.letter_list_by_country(
+            letter, with_unlisted=audience == LetterPdf.Audience.STAFF
+        )
+        named = sum(len(group.signatories) for group in groups)
+        html = render_to_string(
+            TEMPLATE,
+            {
+                "letter": text,
+                "date": timezone.localdate(),
+                "count": count,
+                "groups": groups,
+                "staff": audience == LetterPdf.Audience.STAFF,
+                # The count may be a moment older than the list: never a negative number.
+                "unlisted_total": max(0, count["signatories"] - named),
+            },
+        )
+    document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=VendoredFontsOnly())
+    return document.write_pdf(font_config=FontConfiguration())
+
+
+def _file_name(letter: Letter, language: str, audience: str) -> str:
+    # A random part: the staff copy names the unlisted count per country, and no one should
+    # find it by guessing a path under MEDIA_ROOT if a server serves that directory.
+    return f"{letter.slug}-{language}-{audience}-{secrets.token_urlsafe(12)}.pdf"
+
+
+def letter_pdf_generate(*, letter_id: int, language: str, audience: str) -> bool:
+    """Render and store the PDF unless the stored one is already of this list and text.
+    Safe to run twice: the second run finds the fingerprint unchanged. Returns whether it
+    rendered."""
+    letter = Letter.objects.public().with_translations().filter(pk=letter_id).first()
+    if letter is None:
+        return False
+    fingerprint = pdf_fingerprint(letter, language)
+    stored = LetterPdf.objects.filter(letter=letter, language=language, audience=audience).first()
+    if stored is not None and stored.fingerprint == fingerprint:
+        return False
+    content = letter_pdf_render(letter=letter, language=language, audience=audience)
+    name = default_storage.save(
+        f"{PDF_DIRECTORY}/{_file_name(letter, language, audience)}", ContentFile(content)
+    )
+    with transaction.atomic():
+        row, created = LetterPdf.objects.select_for_update().get_or_create(
+            letter=letter,
+            language=language,
+            audience=audience,
+            defaults={"file": name, "fingerprint": fingerprint, "generated_at": timezone.now()},
+        )
+        if not created:
+            previous = row.file.name or ""
+            row.file.name = name
+            row.fingerprint = fingerprint
+            row.generated_at = timezone.now()
+            row.save(update_fields=["file", "fingerprint", "generated_at"])
+            # A reader may be downloading the old file right now: gone only after commit,
+            # and on POSIX an open file survives its removal.
+            if previous and previous != name:
+                transaction.on_commit(lambda: default_storage.delete(previous))
+    return True
+
+
+def letter_pdfs_refresh() -> int:
+    """Beat: render again every stored PDF whose list or text changed (the signatories of an
+    open letter come and go). The interval bounds how often one PDF is rendered. Returns how
+    many were rendered."""
+    rendered = 0
+    stored = LetterPdf.objects.filter(letter__in=Letter.objects.public()).select_related("letter")
+    for pdf in stored.order_by("letter_id", "language", "audience"):
+        letter = Letter.objects.with_translations().get(pk=pdf.letter_id)
+        if pdf.fingerprint == pdf_fingerprint(letter, pdf.language):
+            continue
+        rendered += letter_pdf_generate(
+            letter_id=pdf.letter_id, language=pdf.language, audience=pdf.audience
+        )
+    return rendered
+
+
+def letter_pdf_request(*, letter: Letter, language: str, audience: str) -> None:
+    """Someone asked for a PDF that is not stored yet: have the worker render it, once per
+    PDF_QUEUE_SECONDS however many readers ask meanwhile."""
+    key = f"letter-pdf-queued:{letter.pk}:{language}:{audience}"
+    if not cache.add(key, 1, timeout=settings.PDF_QUEUE_SECONDS):
+        return
+    transaction.on_commit(lambda: _enqueue(letter.pk, language, audience, key))
+
+
+def _enqueue(letter_id: int, language: str, audience: str, key: str) -> None:
+    from .tasks import letter_pdf_generate as task
+
+    app = task.app
+    breaker = None if app.conf.task_always_eager else redis_breaker(app.conf.broker_url)
+    if breaker is not None and not breaker.allow():
+        cache.delete(key)
+        return
+    try:
+        task.delay(letter_id, language, audience)
+    except Exception as exc:
+        # The reader is told to come back in a minute; the next request asks again.
+        if breaker is not None:
+            breaker.failed(exc)
+        cache.delete(key)
+        logger.warning("Could not enqueue the PDF of letter %s (%s)", letter_id, language)
+        return
+    if breaker is not None:
+        breaker.succeeded()

@@ -1,0 +1,17 @@
+"""The letter's PDF, rendered by the worker (letters/pdf.py)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import pdf
+
+
+@shared_task(acks_late=True)
+def letter_pdf_generate(letter_id: int, language: str, audience: str) -> bool:
+    return pdf.letter_pdf_generate(letter_id=letter_id, language=language, audience=audience)
+
+
+@shared_task(acks_late=True)
+def letter_pdfs_refresh() -> int:
+    return pdf.letter_pdfs_refresh()
