@@ -84,7 +84,8 @@ def letter_pdf_render(*, letter: Letter, language: str, audience: str) -> bytes:
             TEMPLATE,
             {
                 "letter": text,
-                "date": timezone.localdate(),
+                # The day it was handed over, once it was: the copy that was delivered.
+                "date": letter.delivered_on or timezone.localdate(),
                 "count": count,
                 "groups": groups,
                 "staff": audience == LetterPdf.Audience.STAFF,

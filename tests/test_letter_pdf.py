@@ -10,6 +10,7 @@ import subprocess
 import time
 import unicodedata
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -506,3 +507,12 @@ def test_a_real_worker_prepares_the_pdf_a_reader_asked_for(
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_the_pdf_of_a_delivered_letter_bears_the_day_it_was_delivered(
+    demo_letter: Letter, tmp_path: Path
+) -> None:
+    demo_letter.delivered_on = date(2026, 3, 12)
+    demo_letter.delivered_to = "UN Member States"
+    text = pdf_text(render(demo_letter, "fr"), tmp_path)
+    assert contains(text, "12 mars 2026")
