@@ -57,6 +57,16 @@ def main() -> None:
         assert client.post(url, form).status_code == 302
         client.cookies.clear()
     assert Organization.Kind.NGO == "ngo"
+    if os.environ.get("PROFILE_QUERIES"):  # the statements of one sign POST, in order
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url, forms[5]).status_code == 302
+        client.cookies.clear()
+        for query in queries.captured_queries:
+            print(f"{query['time']}s  {query['sql'][:160]}")
+        print(f"{len(queries.captured_queries)} statements\n")
     profile = cProfile.Profile()
     started = time.perf_counter()
     profile.enable()
