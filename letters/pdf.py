@@ -9,6 +9,7 @@ the ones whose list or text changed since. The view serves the stored file and n
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -23,8 +24,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML, URLFetcher
-from weasyprint.text.fonts import FontConfiguration
 
 from coalition.breaker import redis_breaker
 from signatories import public
@@ -43,15 +42,32 @@ LAYOUT_VERSION = "1"
 PDF_DIRECTORY = "letter-pdfs"
 
 
-class VendoredFontsOnly(URLFetcher):
-    """The renderer may read the vendored fonts and nothing else: no other local file, no
-    network, no data: URL. Names are escaped text, so they cannot reach it anyway; this is
-    the second lock, for whatever a future template or a Markdown extension lets through."""
+# WeasyPrint is imported when a PDF is rendered (in the worker), not when the site starts: a
+# web process on a machine without Pango still serves every page, the stored PDFs included.
 
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if not vendored_font(url):
-            raise ValueError(f"The letter's PDF reads only its vendored fonts, not {url[:200]}")
-        return super().fetch(url, headers)
+
+@functools.cache
+def _fetcher_class() -> type:
+    from weasyprint import URLFetcher
+
+    class VendoredFontsOnly(URLFetcher):
+        """The renderer may read the vendored fonts and nothing else: no other local file, no
+        network, no data: URL. Names are escaped text, so they cannot reach it anyway; this
+        is the second lock, for whatever a future template or a Markdown extension lets
+        through."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not vendored_font(url):
+                raise ValueError(f"The letter's PDF reads only its vendored fonts, not {url[:200]}")
+            return super().fetch(url, headers)
+
+    return VendoredFontsOnly
+
+
+def __getattr__(name: str) -> Any:
+    if name == "VendoredFontsOnly":
+        return _fetcher_class()
+    raise AttributeError(name)
 
 
 def vendored_font(url: str) -> bool:
@@ -93,7 +109,10 @@ def letter_pdf_render(*, letter: Letter, language: str, audience: str) -> bytes:
                 "unlisted_total": max(0, count["signatories"] - named),
             },
         )
-    document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=VendoredFontsOnly())
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=_fetcher_class()())
     return document.write_pdf(font_config=FontConfiguration())
 
 
