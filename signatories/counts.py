@@ -65,8 +65,9 @@ def _listed_cache_key(slug: str) -> str:
     return f"signatories-listed-by-country:{slug}"
 
 
-def _count_from_database(letter: Letter) -> tuple[SignatoryCount, dict[str, int]]:
-    """The public count, and the listed signatories per country, in one aggregate query."""
+def approved_per_country(letter: Letter) -> dict[str, tuple[int, int]]:
+    """Per country code: (approved signatories, of which listed by name), in one aggregate
+    query, read from the database."""
     by_country = (
         Endorsement.objects.filter(letter=letter)
         .approved()
@@ -74,8 +75,14 @@ def _count_from_database(letter: Letter) -> tuple[SignatoryCount, dict[str, int]
         .annotate(n=Count("id"), listed=Count("id", filter=Q(listed_publicly=True)))
         .order_by()
     )
-    per_country = {row["organization__country"]: row["n"] for row in by_country}
-    listed = {row["organization__country"]: row["listed"] for row in by_country if row["listed"]}
+    return {row["organization__country"]: (row["n"], row["listed"]) for row in by_country}
+
+
+def _count_from_database(letter: Letter) -> tuple[SignatoryCount, dict[str, int]]:
+    """The public count, and the listed signatories per country, in one aggregate query."""
+    figures = approved_per_country(letter)
+    per_country = {code: n for code, (n, _listed) in figures.items()}
+    listed = {code: named for code, (_n, named) in figures.items() if named}
     continents = {continent_of(code) for code in per_country} - {None}
     count = SignatoryCount(
         letter=letter.slug,

@@ -17,6 +17,7 @@ from letters.models import Letter
 from .countries import country_name, rank_by_country, sorted_country_codes
 from .counts import (
     SignatoryCount,
+    approved_per_country,
     listed_signatories_by_country,
     signatory_count,
     signatory_count_after_letter_change,
@@ -135,13 +136,7 @@ def letter_list_by_country(letter: Letter, *, with_unlisted: bool) -> list[Count
     letter: one query for the names, one for the counts. `with_unlisted` (the staff copy) also
     gives each country's number of approved signatories that asked not to be listed, as
     `total` minus the names shown, and keeps countries where none is listed."""
-    rows = Endorsement.objects.filter(letter=letter).approved()
-    per_country = {
-        row["organization__country"]: (row["n"], row["listed"])
-        for row in rows.values("organization__country")
-        .annotate(n=Count("id"), listed=Count("id", filter=Q(listed_publicly=True)))
-        .order_by()
-    }
+    per_country = approved_per_country(letter)
     codes = [
         code for code in sorted_country_codes(per_country) if with_unlisted or per_country[code][1]
     ]
