@@ -52,6 +52,16 @@ class LetterQuerySet(models.QuerySet["Letter"]):
     def with_translations(self) -> LetterQuerySet:
         return self.prefetch_related("translations")
 
+    def accepting_signatures(self, now: datetime | None = None) -> LetterQuerySet:
+        """`Letter.signing_state() == OPEN`, as a query (keep the two alike)."""
+        now = now or timezone.now()
+        return (
+            self.filter(status=Letter.Status.OPEN)
+            .filter(models.Q(delivered_on__isnull=True) | models.Q(reopened=True))
+            .filter(models.Q(closes_at__isnull=True) | models.Q(closes_at__gt=now))
+            .filter(models.Q(opens_at__isnull=True) | models.Q(opens_at__lte=now))
+        )
+
 
 class Letter(models.Model):
     class Status(models.TextChoices):

@@ -89,3 +89,21 @@ def test_letter_page_counts_only_approved_signatories(client: Client) -> None:
     assert "<strong>2</strong> organisations from 1 country on 1 continent" in " ".join(
         page.split()
     )
+
+
+def test_the_query_of_letters_taking_signatures_agrees_with_each_letters_state() -> None:
+    from datetime import date as day
+
+    now = timezone.now()
+    letters = [
+        LetterFactory(),
+        LetterFactory(status=Letter.Status.CLOSED),
+        LetterFactory(status=Letter.Status.DRAFT),
+        LetterFactory(closes_at=now - timedelta(hours=1)),
+        LetterFactory(opens_at=now + timedelta(hours=1)),
+        LetterFactory(delivered_on=day(2026, 3, 12), delivered_to="UN"),
+        LetterFactory(delivered_on=day(2026, 3, 12), delivered_to="UN", reopened=True),
+    ]
+    expected = {letter.pk for letter in letters if letter.is_accepting_signatures}
+    assert set(Letter.objects.accepting_signatures().values_list("pk", flat=True)) == expected
+    assert len(expected) == 2

@@ -153,3 +153,34 @@ def test_the_reminder_text_is_withheld_from_staff_once_sent(
     row = OutgoingMail.objects.get(kind="confirmation-reminder")
     assert row.status == OutgoingMail.Status.SENT
     assert "confirm-email" not in row.body_text
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"delivered_on": timezone.localdate(), "delivered_to": "UN Member States"},
+        {"status": Letter.Status.CLOSED},
+    ],
+    ids=["delivered", "closed"],
+)
+def test_no_reminder_once_the_letter_no_longer_takes_signatures(
+    letter: Letter, on_commit: OnCommit, mailoutbox: list, change: dict
+) -> None:
+    endorsement = sign(letter, on_commit, mailoutbox)
+    signed_hours_ago(endorsement, 25)
+    Letter.objects.filter(pk=letter.pk).update(**change)
+
+    assert remind(on_commit) == 0
+    assert reminders(mailoutbox) == []
+
+
+def test_a_letter_reopened_for_a_second_round_reminds_again(
+    letter: Letter, on_commit: OnCommit, mailoutbox: list
+) -> None:
+    endorsement = sign(letter, on_commit, mailoutbox)
+    signed_hours_ago(endorsement, 25)
+    Letter.objects.filter(pk=letter.pk).update(
+        delivered_on=timezone.localdate(), delivered_to="UN Member States", reopened=True
+    )
+
+    assert remind(on_commit) == 1

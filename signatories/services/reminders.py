@@ -1,7 +1,7 @@
 """The one reminder to confirm: a signature whose address is still unconfirmed some hours after
-signing (CONFIRMATION_REMINDER_HOURS) gets a single reminder with a fresh confirmation link,
-unless it was held for review (a bot check, a rate limit: those wait for a moderator's
-"release and send", never for a robot's reminder)."""
+signing (CONFIRMATION_REMINDER_HOURS) gets a single reminder with a fresh confirmation link
+while its letter takes signatures, unless it was held for review (a bot check, a rate limit:
+those wait for a moderator's "release and send", never for a robot's reminder)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from letters.models import Letter
 
 from .. import emails
 from ..models import Endorsement
@@ -29,6 +31,9 @@ def _due() -> list[int]:
             held_reason="",
             imported=False,
             signed_at__lte=cutoff,
+            # Confirming still counts once signing has closed, but the list may be printed
+            # and delivered by then: a reminder would promise what can no longer happen.
+            letter__in=Letter.objects.accepting_signatures(),
         )
         .exclude(organization__user__emailaddress__verified=True)
         .order_by("pk")
