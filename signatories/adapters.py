@@ -79,12 +79,15 @@ def _awaiting_confirmation(user: User, language: str) -> dict[str, Any]:
     endorsements = list(
         Endorsement.objects.filter(
             organization__user=user, status=Endorsement.Status.UNVERIFIED
-        ).select_related("letter")
+        ).select_related("letter", "organization")
     )
     for endorsement in endorsements:
         endorsement.letter = endorsement.letter.localized(language)
     return {
-        "organization": Organization.objects.filter(user=user).first(),
+        # The organisation comes with its endorsements; a second query only when none waits.
+        "organization": endorsements[0].organization
+        if endorsements
+        else Organization.objects.filter(user=user).first(),
         "endorsements": endorsements,
     }
 

@@ -96,6 +96,19 @@ def test_a_temporary_smtp_error_keeps_the_mail_queued_for_a_retry(endorsement) -
     assert mail.attempts == 1
     assert "451" in mail.last_error
     assert mail.next_attempt_at > timezone.now() + timedelta(minutes=1)
+    # What was rendered stays on the row: staff read it in the outbox, the retry sends it.
+    assert mail.subject.endswith("is under review") and "Friends & Allies" in mail.body_text
+    assert mail.renderer == ""
+
+
+def test_a_mail_deferred_once_is_sent_on_the_retry_with_its_text(endorsement, mailoutbox) -> None:
+    mail = emails.send_endorsement_received(endorsement)
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=TimeoutError()):
+        assert outbox.outgoing_mail_deliver(mail_id=mail.pk) is outbox.Delivery.RETRY
+    assert outbox.outgoing_mail_deliver(mail_id=mail.pk) is outbox.Delivery.SENT
+    (message,) = mailoutbox
+    assert "is under review" in message.subject
+    assert "Friends & Allies <Coalition>" in message.body
 
 
 def test_a_refused_connection_is_temporary(endorsement) -> None:
@@ -112,6 +125,7 @@ def test_a_permanent_smtp_error_marks_the_mail_failed(endorsement) -> None:
     mail.refresh_from_db()
     assert mail.status == OutgoingMail.Status.FAILED
     assert "550" in mail.last_error
+    assert "Friends & Allies" in mail.body_text  # what could not be delivered, for staff
 
 
 def test_temporary_errors_give_up_after_the_last_attempt(endorsement, settings) -> None:
