@@ -1,6 +1,8 @@
 -- wrk's summary as one JSON line (requests, errors, p50/p99), for bench_surge.py to read.
 -- With WRK_BODIES set, each request POSTs the next line of that file, each wrk thread taking
 -- its own share of the lines, so that no body is ever sent twice; WRK_COOKIE is sent with it.
+-- A line is "client address<TAB>urlencoded body": the address goes in X-Forwarded-For, as a
+-- reverse proxy would send it, so that each request comes from a network of its own.
 
 local threads_seen = 0
 
@@ -20,7 +22,8 @@ function init(args)
   local line_number = 0
   for line in io.lines(file) do
     if line_number % threads == thread_id then
-      bodies[#bodies + 1] = line
+      local address, body = line:match("^([^\t]*)\t(.*)$")
+      bodies[#bodies + 1] = {address, body}
     end
     line_number = line_number + 1
   end
@@ -42,7 +45,12 @@ function request()
     -- than a body sent twice.
     return wrk.format(nil, nil, nil, "")
   end
-  return wrk.format(nil, nil, nil, bodies[next_body])
+  local headers = {}
+  for name, value in pairs(wrk.headers) do
+    headers[name] = value
+  end
+  headers["X-Forwarded-For"] = bodies[next_body][1]
+  return wrk.format(nil, nil, headers, bodies[next_body][2])
 end
 
 function done(summary, latency, requests)
