@@ -515,7 +515,9 @@ def test_a_moderator_clears_three_endorsements_from_the_review_page_with_the_key
     expect(page.locator(".review-head h2")).to_have_text(second.organization.name)
     expect(page.locator(".messagelist")).to_contain_text("1 endorsement approved.")
 
-    # Rejecting: one Tab to the reason, one to the Reject button.
+    # Rejecting: one Tab to the reason, one to the Reject button. (Each new page's focus is
+    # on Approve once the browser has applied `autofocus`, as a keyboard user sees it.)
+    expect(page.get_by_role("button", name="Approve")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.locator("#id_reason")).to_be_focused()
     page.keyboard.type("Not an organisation: a person's blog.")
@@ -525,6 +527,7 @@ def test_a_moderator_clears_three_endorsements_from_the_review_page_with_the_key
     expect(page.locator(".review-head h2")).to_have_text(third.organization.name)
     expect(page.locator(".messagelist")).to_contain_text("1 endorsement rejected.")
 
+    expect(page.get_by_role("button", name="Approve")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator(".messagelist")).to_contain_text("Nothing is left in this queue.")
     assert page.url == f"{live_server.url}/admin/signatories/endorsement/"
