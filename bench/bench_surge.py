@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -115,13 +116,13 @@ def cpu_seconds(parts: dict[str, subprocess.Popen | str]) -> dict[str, float]:
 
 
 def cpu_per_request(
-    parts: dict[str, subprocess.Popen | str], run: Any, requests: Any
-) -> tuple[Any, str]:
-    """Run `run()`, and say how many CPU milliseconds each part spent per request."""
+    parts: dict[str, subprocess.Popen | str], run: Callable[[], dict[str, Any]]
+) -> tuple[dict[str, Any], str]:
+    """Run `run()` (a wrk run), and say how many CPU milliseconds each part spent per request."""
     before = cpu_seconds(parts)
     result = run()
     after = cpu_seconds(parts)
-    count = max(requests(result), 1)
+    count = max(result["requests"], 1)
     spent = {label: (after[label] - before[label]) * 1000 / count for label in parts}
     figures = ", ".join(f"{label} {ms:.1f}" for label, ms in spent.items())
     return result, f"{figures} (total {sum(spent.values()):.1f}) CPU ms per request"
@@ -138,6 +139,11 @@ def wrk(url: str, args: argparse.Namespace, bodies: Path | None = None) -> dict[
     result = json.loads(line.removeprefix("WRK_JSON "))
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
     return result
+
+
+def network(n: int) -> str:
+    """The address the n-th request comes from: one network each, as offices signing."""
+    return f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
 
 
 def sign_bodies(path: Path, count: int, run: str, csrf_field: str, kind: str) -> None:
@@ -165,8 +171,7 @@ def sign_bodies(path: Path, count: int, run: str, csrf_field: str, kind: str) ->
                 "started": BotTrapForm.new_token(shown_at=shown_at),
                 csrf_field: CSRF_SECRET,
             }
-            network = f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
-            file.write(f"{network}\t{urlencode(fields)}\n")
+            file.write(f"{network(n)}\t{urlencode(fields)}\n")
 
 
 def bare_bodies(path: Path, count: int, run: str) -> None:
@@ -174,7 +179,7 @@ def bare_bodies(path: Path, count: int, run: str) -> None:
         for n in range(count):
             fields = {"name": f"Bare {run} {n}", "email": f"bare-{run}-{n}@example.org"}
             body = urlencode({**fields, "csrfmiddlewaretoken": CSRF_SECRET})
-            file.write(f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}\t{body}\n")
+            file.write(f"{network(n)}\t{body}\n")
 
 
 def saved_signatures(run: str) -> dict[str, int]:
@@ -199,7 +204,10 @@ def mail_sent(run: str, timeout: float = 300) -> None:
         status__in=[OutgoingMail.Status.SENT, OutgoingMail.Status.FAILED]
     )
     deadline = time.monotonic() + timeout
-    while waiting.exists() and time.monotonic() < deadline:
+    while waiting.exists():
+        if time.monotonic() > deadline:
+            print(f"WARNING: mail still unsent after {timeout:.0f} s", file=sys.stderr)
+            return
         time.sleep(0.5)
 
 
@@ -322,15 +330,9 @@ def main() -> None:
 
             ours_parts = {"web": processes[0], **services, "worker": processes[2]}
             bare_parts = {"web": processes[1], **services}
-            signed, ours_cpu = cpu_per_request(
-                ours_parts,
-                sign_and_send,
-                lambda result: result["requests"],
-            )
+            signed, ours_cpu = cpu_per_request(ours_parts, sign_and_send)
             inserted, bare_cpu = cpu_per_request(
-                bare_parts,
-                lambda: wrk(f"{bare}/form/", args, workdir / "bare.txt"),
-                lambda result: result["requests"],
+                bare_parts, lambda: wrk(f"{bare}/form/", args, workdir / "bare.txt")
             )
             results["signing"] = (signed, inserted)
     finally:
