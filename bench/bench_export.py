@@ -27,15 +27,9 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from database import ensure_database  # noqa: E402 -- bench/ is the script's folder
+from database import ensure_database, in_process_environment  # noqa: E402 -- bench/'s own
 
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/coalition_bench_export")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
-os.environ.setdefault("DEBUG", "False")  # DEBUG would keep every query in memory
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SITE_URL", "http://testserver")
-os.environ["REDIS_URL"] = ""
-os.environ["DJANGO_SETTINGS_MODULE"] = "coalition.settings"
+in_process_environment("coalition_bench_export")
 
 LETTER_SLUG = "bench-export"
 ADMIN_EMAIL = "bench-export-admin@example.org"
