@@ -281,16 +281,24 @@ def _email_confirm(
     )
 
 
+def _title(letter: Letter) -> str:
+    """The letter's title as the reader of the page reads it (its published translation)."""
+    return letter.localized(get_language()).title
+
+
 def _confirmed_message(endorsement: Endorsement) -> str:
+    names = {"organization": endorsement.organization.name, "letter": _title(endorsement.letter)}
     if endorsement.status == Endorsement.Status.APPROVED:
-        return _("Confirmed: %(organization)s signs “%(letter)s”, and the signature is public.") % {
-            "organization": endorsement.organization.name,
-            "letter": endorsement.letter.title,
-        }
-    return _(
-        "Confirmed: %(organization)s signs “%(letter)s”. The coalition's moderators review "
-        "the signature, and you get an email once it is published."
-    ) % {"organization": endorsement.organization.name, "letter": endorsement.letter.title}
+        return _("Confirmed: %(organization)s signs “%(letter)s”, and the signature is public.") % (
+            names
+        )
+    return (
+        _(
+            "Confirmed: %(organization)s signs “%(letter)s”. The coalition's moderators review "
+            "the signature, and you get an email once it is published."
+        )
+        % names
+    )
 
 
 @login_required
@@ -306,11 +314,15 @@ def endorsement_confirm(request: AuthenticatedHttpRequest, code: str) -> HttpRes
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     organization = Organization.objects.filter(user=request.user).first()
-    endorsements = (
-        organization.endorsements.select_related("letter").order_by("-signed_at")
+    endorsements = list(
+        organization.endorsements.select_related("letter")
+        .prefetch_related("letter__translations")
+        .order_by("-signed_at")
         if organization
         else Endorsement.objects.none()
     )
+    for endorsement in endorsements:  # shown only: each letter as this reader reads it
+        endorsement.letter = endorsement.letter.localized(get_language())
     return render(
         request,
         "signatories/dashboard.html",
@@ -368,10 +380,14 @@ def endorsement_withdraw(request: AuthenticatedHttpRequest, code: str) -> HttpRe
             messages.success(
                 request,
                 _("Your endorsement of “%(letter)s” is withdrawn.")
-                % {"letter": endorsement.letter.title},
+                % {"letter": _title(endorsement.letter)},
             )
         return redirect("signatories:dashboard")
-    return render(request, "signatories/withdraw_confirm.html", {"endorsement": endorsement})
+    return render(
+        request,
+        "signatories/withdraw_confirm.html",
+        {"endorsement": endorsement, "title": _title(endorsement.letter)},
+    )
 
 
 # RFC 8058: a mail client's "Unsubscribe" button POSTs "List-Unsubscribe=One-Click" to the

@@ -36,6 +36,19 @@ def html_tag(page: str) -> str:
     return match.group(0)
 
 
+def html_part(mail) -> str:
+    return next(body for body, mime in mail.alternatives if mime == "text/html")
+
+
+def test_mail_in_english_reads_left_to_right(
+    client: Client, on_commit: OnCommit, mailoutbox: list
+) -> None:
+    letter = LetterFactory()
+    with on_commit():
+        client.post(f"/letters/{letter.slug}/sign/", sign_form(email="peace@ngo.example.org"))
+    assert html_tag(html_part(mailoutbox[-1])) == '<html lang="en" dir="ltr">'
+
+
 @pytest.fixture
 def open_letter() -> Letter:
     letter = LetterFactory(title="Protect civilians")
@@ -157,6 +170,8 @@ def test_an_arabic_speaking_ngo_gets_its_mail_in_arabic_and_signs_in_arabic(
         hello = translation.gettext("Hello,")
     assert hello in mail.body
     assert "Hello," not in mail.body
+    # Its HTML part reads right to left: the punctuation, the details table and the links.
+    assert html_tag(html_part(mail)) == '<html lang="ar" dir="rtl">'
     # The link opens the confirmation page in Arabic, whatever the browser.
     page = Client().get(confirmation_link(mail)).content.decode()
     assert html_tag(page) == '<html lang="ar" dir="rtl">'
@@ -164,6 +179,7 @@ def test_an_arabic_speaking_ngo_gets_its_mail_in_arabic_and_signs_in_arabic(
         Client().post(confirmation_link(mail))
     received = mailoutbox[-1]
     assert received.subject != f"Your endorsement of “{letter.title}” is under review"
+    assert html_tag(html_part(received)) == '<html lang="ar" dir="rtl">'
     assert f"/ar/letters/{letter.slug}/" in received.body
 
 
@@ -223,3 +239,26 @@ def test_an_untranslated_letter_keeps_its_direction_and_the_page_around_it_keeps
     assert '<h1 id="letter-title" lang="en" dir="ltr">' in body
     assert '<article class="letter" aria-labelledby="letter-title">' in body
     assert '<textarea id="embed-code" class="code" rows="4" readonly dir="ltr" lang="en">' in body
+
+
+def test_an_organisations_own_pages_name_the_letter_in_its_translation(client: Client) -> None:
+    letter = LetterFactory(title="Protect civilians")
+    LetterTranslation.objects.create(
+        letter=letter,
+        language="ar",
+        title="احموا المدنيين",
+        summary="ملخص.",
+        body="النص.",
+        recipients="الدول الأعضاء",
+        published=True,
+    )
+    endorsement = EndorsementFactory(letter=letter, approved=True)
+    client.force_login(endorsement.organization.user)
+    dashboard = client.get("/ar/account/").content.decode()
+    withdraw = client.get(f"/ar/account/endorsements/{endorsement.uuid}/withdraw/")
+    done = client.post(
+        f"/ar/account/endorsements/{endorsement.uuid}/withdraw/", follow=True
+    ).content.decode()
+    for page in (dashboard, withdraw.content.decode(), done):
+        assert "احموا المدنيين" in page
+        assert "Protect civilians" not in page
