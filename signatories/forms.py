@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import Endorsement, Organization, normalized_email
@@ -47,7 +48,12 @@ _LOCAL_SUFFIXES = (".localhost", ".local", ".localdomain", ".internal", ".lan", 
 
 def reject_non_public_website(value: str) -> None:
     """A website is an http(s) address on the public internet: not ftp://, not localhost, not a
-    private or loopback address, not a name without a dot."""
+    private or loopback address, not a name without a dot. An address that is no URL at all
+    gets the URL field's own message alone, not a second one about private networks."""
+    try:
+        URLValidator()(value)
+    except ValidationError:
+        return
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https"):
         raise ValidationError(

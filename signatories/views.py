@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 from typing import cast
 
 from allauth.account.adapter import get_adapter
@@ -249,7 +250,12 @@ def _email_confirm(
     # The details come back with the confirmation as the owner left them (corrected or not);
     # a bare POST, without the form's fields, confirms the details as they are.
     corrected = request.method == "POST" and "name" in request.POST
-    form = OrganizationForm(request.POST if corrected else None, instance=organization)
+    # The form works on a copy: a correction that does not validate must not show in the
+    # preview of what will be published, which reads `organization`.
+    form = OrganizationForm(
+        request.POST if corrected else None,
+        instance=copy.copy(organization) if organization is not None else None,
+    )
     if request.method == "POST" and "decline" in request.POST:
         signing.endorsements_decline(user=address.user)
         return render(request, "signatories/email_confirm_declined.html")

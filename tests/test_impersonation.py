@@ -103,6 +103,16 @@ def test_the_confirmation_page_names_organisation_letter_and_details_and_takes_c
     )
     assert "https://evil.example" in page
 
+    # A correction that does not validate comes back with its error, and the preview still
+    # says what is on record: nothing typed is shown as what will be published.
+    refused = owner.post(link, sign_form(email=VICTIM, **{**OWNER_DETAILS, "website": "nope"}))
+    assert refused.status_code == 400
+    assert "Enter a valid URL." in refused.content.decode()
+    assert refused.context["organization"].name == "Attacker Chosen Name"
+    assert 'Confirm that <strong dir="auto">Attacker Chosen Name</strong>' in (
+        refused.content.decode()
+    )
+
     corrected = sign_form(email=VICTIM, **OWNER_DETAILS)
     with on_commit():
         response = owner.post(link, corrected, follow=True)

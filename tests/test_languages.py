@@ -262,3 +262,20 @@ def test_an_organisations_own_pages_name_the_letter_in_its_translation(client: C
     for page in (dashboard, withdraw.content.decode(), done):
         assert "احموا المدنيين" in page
         assert "Protect civilians" not in page
+
+
+def test_the_home_page_names_the_addressees_as_a_label_in_each_language(client: Client) -> None:
+    LetterFactory(recipients="Le Président de l'Assemblée générale")
+    french = client.get("/fr/").content.decode()
+    assert "Destinataires : Le Président de l&#x27;Assemblée générale" in french
+    assert "Addressed to" not in french
+
+
+@pytest.mark.parametrize("page", ["sign/", "signatories/"])
+def test_the_link_back_to_the_letter_points_back_in_each_direction(
+    client: Client, open_letter: Letter, page: str
+) -> None:
+    english = client.get(f"/letters/{open_letter.slug}/{page}").content.decode()
+    arabic = client.get(f"/ar/letters/{open_letter.slug}/{page}").content.decode()
+    assert '<span aria-hidden="true">←</span>' in english
+    assert '<span aria-hidden="true">→</span>' in arabic

@@ -196,3 +196,13 @@ def test_names_in_any_script_are_kept_intact(
             sign_form(name="جمعية الإغاثة & Réseau Élan", email="info@example.org"),
         )
     assert Organization.objects.get().name == "جمعية الإغاثة & Réseau Élan"
+
+
+@pytest.mark.parametrize("website", ["example", "not a url", "javascript:alert(1)"])
+def test_a_website_that_is_no_address_gets_one_message_not_two(
+    client: Client, letter: Letter, website: str
+) -> None:
+    response = client.post(f"/letters/{letter.slug}/sign/", sign_form(website=website))
+    assert response.status_code == 400
+    errors = response.context["form"].errors["website"]
+    assert errors == ["Enter a valid URL."]
