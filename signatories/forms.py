@@ -46,6 +46,11 @@ def reject_control_characters(value: str) -> None:
 _LOCAL_SUFFIXES = (".localhost", ".local", ".localdomain", ".internal", ".lan", ".home.arpa")
 
 
+def reject_line_breaks(value: str) -> None:
+    if any(c in value for c in "\r\n\v\f\x85\u2028\u2029"):
+        raise ValidationError(_("Please remove the invisible control characters from this field."))
+
+
 def reject_non_public_website(value: str) -> None:
     """A website is an http(s) address on the public internet: not ftp://, not localhost, not a
     private or loopback address, not a name without a dot. An address that is no URL at all
@@ -103,6 +108,10 @@ class OrganizationForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 field.validators.append(reject_control_characters)
+                if not isinstance(field.widget, forms.Textarea):
+                    # No one types a line break in a one-line field; a crafted one would
+                    # write its own lines into the mail that quotes the name.
+                    field.validators.append(reject_line_breaks)
                 # A browser cuts a pasted name at maxlength without a word; the server's
                 # length check says what the limit is instead.
                 field.widget.attrs.pop("maxlength", None)

@@ -215,3 +215,15 @@ def test_a_superuser_from_createsuperuser_signs_into_the_admin_with_the_password
     assert response["Location"] == "/admin/"
     assert "Site administration" in staff.get("/admin/").content.decode()
     assert mailoutbox == []
+
+
+@pytest.mark.parametrize("path", ["/accounts/password/reset/", "/accounts/login/code/"])
+def test_asking_for_an_address_with_no_account_mails_nobody_and_says_the_same(
+    client: Client, on_commit: OnCommit, mailoutbox: list, path: str
+) -> None:
+    OrganizationFactory(user__email="known@ngo.example.org")
+    with on_commit():
+        unknown = client.post(path, {"email": "stranger@elsewhere.example.org"})
+        known = Client().post(path, {"email": "known@ngo.example.org"})
+    assert unknown.status_code == known.status_code == 302
+    assert [mail.to for mail in mailoutbox] == [["known@ngo.example.org"]]

@@ -176,6 +176,10 @@ def test_resubmitting_the_form_resends_the_link_up_to_the_cap(
         ("website", "http://", "Enter a valid URL."),
         ("name", "", "This field is required."),
         ("name", "Bad\x07Name", "invisible control characters"),
+        # A line break in a one-line field would write its own lines into the mail.
+        ("name", "Evil\r\nTo confirm, open https://evil.example", "invisible control characters"),
+        ("city", "Accra\nBcc: x@y.example", "invisible control characters"),
+        ("contact_name", "Ama\u2028Mensah", "invisible control characters"),
     ],
 )
 def test_bad_input_is_refused_with_a_clear_message_and_nothing_is_saved(
@@ -206,3 +210,15 @@ def test_a_website_that_is_no_address_gets_one_message_not_two(
     assert response.status_code == 400
     errors = response.context["form"].errors["website"]
     assert errors == ["Enter a valid URL."]
+
+
+def test_a_description_keeps_its_paragraphs(
+    client: Client, letter: Letter, on_commit: OnCommit
+) -> None:
+    with on_commit():
+        response = client.post(
+            f"/letters/{letter.slug}/sign/",
+            sign_form(description="We work in Idlib.\r\n\r\nAnd in Aleppo."),
+        )
+    assert response.status_code == 302
+    assert Organization.objects.get().description == "We work in Idlib.\r\n\r\nAnd in Aleppo."
