@@ -197,7 +197,7 @@ def test_a_code_for_an_address_only_parked_on_another_account_does_not_open_it(
     with on_commit():
         response = owner.post("/accounts/login/code/", {"email": "x@unknown.example"})
     assert response.status_code == 302
-    assert not re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}", mailoutbox[-1].body)
+    assert not any(re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}", mail.body) for mail in mailoutbox)
     assert owner.get("/account/").status_code == 302  # not signed in anywhere
 
     # And the owner's own signature can be confirmed as usual.

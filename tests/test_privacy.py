@@ -18,7 +18,7 @@ from signatories.models import Endorsement, EndorsementEvent, Organization, Outg
 from signatories.services import privacy
 
 from .factories import EndorsementFactory, LetterFactory
-from .helpers import sign_form
+from .helpers import confirmation_link, sign_form
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +165,28 @@ def test_signing_from_a_shared_network_is_a_hint_for_moderators(
     assert second.possible_duplicate
     assert any("same network" in reason for reason in second.duplicate_reasons)
     assert not Organization.objects.get(name="Neighbour 0").possible_duplicate
+
+
+def test_the_shared_network_hint_survives_confirming_and_correcting_the_details(
+    letter: Letter, on_commit: OnCommit, mailoutbox: list
+) -> None:
+    for n in range(2):
+        with on_commit():
+            Client(REMOTE_ADDR="203.0.113.5").post(
+                f"/letters/{letter.slug}/sign/",
+                sign_form(
+                    name=f"Neighbour {n}",
+                    email=f"x@n{n}.example.org",
+                    website=f"https://n{n}.example.org",
+                ),
+            )
+    link = confirmation_link(next(m for m in mailoutbox if m.to == ["x@n1.example.org"]))
+    with on_commit():
+        Client().post(link, sign_form(name="Neighbour One", email="x@n1.example.org"))
+    second = Organization.objects.get(name="Neighbour One")
+    assert second.user.emailaddress_set.get().verified
+    assert second.possible_duplicate
+    assert any("“Neighbour 0”" in reason for reason in second.duplicate_reasons)
 
 
 def test_private_fields_never_reach_public_pages(client: Client) -> None:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,7 +75,40 @@ def _look_for_duplicates(organization: Organization) -> list[str]:
         .values_list("name", flat=True)
         .first()
     )
-    return _duplicate_reasons(organization, same_site=same_site, same_name=same_name)
+    reasons = _duplicate_reasons(organization, same_site=same_site, same_name=same_name)
+    if names := _same_network_names(organization):
+        reasons.append(_same_network_reason(names))
+    return reasons
+
+
+def _same_network_reason(names: list[str]) -> str:
+    return _("Signed from the same network as %(names)s in the last day.") % {
+        "names": ", ".join(f"“{name}”" for name in names)
+    }
+
+
+def _same_network_names(organization: Organization) -> list[str]:
+    """The organisations that signed from the network of one of this organisation's
+    signatures within a day of it: the hint is worked out again from the signatures whenever
+    the details are, so that confirming or correcting the details does not wipe it."""
+    if organization.pk is None:
+        return []
+    signed = organization.endorsements.exclude(ip_hash="").values_list("ip_hash", "signed_at")
+    near = Q()
+    for ip_hash, at in signed:
+        near |= Q(
+            ip_hash=ip_hash, signed_at__range=(at - timedelta(days=1), at + timedelta(days=1))
+        )
+    if not near:
+        return []
+    others = (
+        Endorsement.objects.filter(near)
+        .exclude(organization=organization)
+        .order_by("organization__name")
+        .values_list("organization__name", flat=True)
+        .distinct()[:5]
+    )
+    return list(others)
 
 
 def _apply_details(organization: Organization, details: OrganizationDetails) -> None:
@@ -112,8 +145,7 @@ def organization_flag_shared_network(*, organization: Organization, ip_hash: str
     if names:
         organization.duplicate_reasons = [
             *organization.duplicate_reasons,
-            _("Signed from the same network as %(names)s in the last day.")
-            % {"names": ", ".join(f"“{name}”" for name in names)},
+            _same_network_reason(names),
         ]
         organization.possible_duplicate = True
         organization.save(update_fields=["duplicate_reasons", "possible_duplicate"])
