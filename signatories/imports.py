@@ -183,6 +183,9 @@ XLSX_MAX_EXPANSION = 10
 # spaces before this is looked for; what remains has no place in a name or an address, and
 # PostgreSQL refuses NUL in text outright.
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# The separators a spreadsheet writes a CSV with, the comma first so that it wins a tie.
+CSV_DELIMITERS = (",", ";", "\t")
+QUOTED = re.compile(r'"[^"]*"')
 # SQL parameters per query: well under SQLite's limit (32,766) and PostgreSQL's (65,535).
 LOOKUP_CHUNK = 5000
 
@@ -351,7 +354,7 @@ def _csv_rows(content: bytes) -> Iterator[Sequence[Any]]:
         raise ImportFileError(
             _("The file is not UTF-8 text: in your spreadsheet, save it as “CSV UTF-8”.")
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         for row in reader:
             yield row[:MAX_COLUMNS]
@@ -360,6 +363,14 @@ def _csv_rows(content: bytes) -> Iterator[Sequence[Any]]:
             _("Line %(line)d could not be read as CSV (%(error)s).")
             % {"line": reader.line_num, "error": error}
         ) from error
+
+
+def _delimiter(text: str) -> str:
+    """The separator the header line uses: a spreadsheet set to French, Spanish or Portuguese
+    writes its CSV with semicolons, since the comma is their decimal mark; some write tabs.
+    Quoted headings are left out of the count ("Name, in full")."""
+    header = QUOTED.sub("", text.partition("\n")[0])
+    return max(CSV_DELIMITERS, key=header.count)
 
 
 def _xlsx_rows(content: bytes) -> Iterator[Sequence[Any]]:
@@ -610,11 +621,7 @@ def parse_table(table: Table) -> ParsedFile:
                 "all": ", ".join(COLUMNS),
             }
         )
-    # The first column of each name wins, as a reader of the sheet would take it.
-    positions: dict[str, int] = {}
-    for position, heading in enumerate(headers):
-        if heading in COLUMNS:
-            positions.setdefault(heading, position)
+    positions = _positions(table.headers, headers)
     parsed = ParsedFile()
     for number, raw in enumerate(table.rows, start=1):
         values = {
@@ -634,6 +641,31 @@ def parse_table(table: Table) -> ParsedFile:
             parsed.invalid_values[number] = values
     _check_accounts(parsed)
     return parsed
+
+
+def _positions(written: Sequence[Any], headers: Sequence[str]) -> dict[str, int]:
+    """Where each column is. Two headings that mean one column ("Name", the contact person's,
+    beside "Organisation") refuse the file: taking either would be a guess, and a wrong one
+    publishes people's names as organisations."""
+    found: dict[str, list[int]] = {}
+    for position, heading in enumerate(headers):
+        if heading in COLUMNS:
+            found.setdefault(heading, []).append(position)
+    clashes = [
+        _(
+            "The columns %(columns)s are read as the same column, “%(column)s”: keep one of "
+            "them and rename or delete the others, so that the import knows which one to read."
+        )
+        % {
+            "columns": ", ".join(f"“{_cell(written[position])}”" for position in positions),
+            "column": column,
+        }
+        for column, positions in found.items()
+        if len(positions) > 1
+    ]
+    if clashes:
+        raise ImportFileError(" ".join(clashes))
+    return {column: positions[0] for column, positions in found.items()}
 
 
 def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
@@ -690,8 +722,11 @@ class OnRecord:
     email: str
     normalized_name: str
     country: str
-    # Whether a row may be matched to it (see `_trusted`).
+    # Whether a row with its address may be matched to it (see `_trusted`).
     trusted: bool
+    # Whether an import made it: only then may a row with another address be matched to it by
+    # its name and country (see `plan_import`).
+    created_by_import: bool
     # Its endorsement of the letter being imported, "" if none.
     endorsement_status: str
 
@@ -709,7 +744,7 @@ class Records:
 
 
 def _trusted(*, verified: bool, created_by_import: bool, staff: bool) -> bool:
-    """Whether a row of a file may be matched to this organisation.
+    """Whether a row of a file with this organisation's address may be matched to it.
 
     An online sign-up whose address nobody confirmed is only what someone typed: anyone can
     sign with victim@ngo.org and a name and website of their choosing. Matching a file's row
@@ -717,7 +752,10 @@ def _trusted(*, verified: bool, created_by_import: bool, staff: bool) -> bool:
     import never confirm an address either, but staff vouched for their file: a second
     import of the same file must find them. An import makes the organisation and its first
     endorsement together, marked `imported`, while a sign-up's first endorsement never is;
-    that first endorsement tells the two apart, with no field of its own."""
+    that first endorsement tells the two apart, with no field of its own.
+
+    A row with another address needs more than this (see `plan_import`): confirming an
+    address proves who owns that address, not which organisation its owner is."""
     return verified or created_by_import or staff
 
 
@@ -757,6 +795,7 @@ def _on_record(letter: Letter, candidates: list[tuple[Any, ...]]) -> dict[int, O
                 first[organization_id] = (signed_at, pk, imported)
             if letter_id == letter.pk:
                 status_for_letter[organization_id] = status
+    imported = {pk for pk, (_signed_at, _pk, by_import) in first.items() if by_import}
     return {
         pk: OnRecord(
             pk=pk,
@@ -766,10 +805,9 @@ def _on_record(letter: Letter, candidates: list[tuple[Any, ...]]) -> dict[int, O
             normalized_name=folded,
             country=str(country),
             trusted=_trusted(
-                verified=user_id in verified,
-                created_by_import=pk in first and first[pk][2],
-                staff=staff,
+                verified=user_id in verified, created_by_import=pk in imported, staff=staff
             ),
+            created_by_import=pk in imported,
             endorsement_status=status_for_letter.get(pk, ""),
         )
         for pk, user_id, name, email, folded, country, staff in candidates
@@ -920,13 +958,25 @@ def plan_import(
                 for record in records.by_name.get(name_key, [])
                 if set_aside is None or record.pk != set_aside.pk
             ]
-            match = next((record for record in same_name if record.trusted), None)
+            # Only what staff imported before is matched by name and country: anyone can sign
+            # online as "Greenpeace Ghana" with an address of their own and confirm it, and
+            # the file's signature would then be published with their website. Such a
+            # record is left as it is; the row makes an organisation of its own, which the
+            # duplicate check flags for a moderator (same name and country).
+            match = next((record for record in same_name if record.created_by_import), None)
             if match is None and same_name and not note:
-                note = _(
-                    "An unconfirmed online sign-up has the same name and country (“%(name)s”); "
-                    "it is left as it is, and the new organisation is flagged as a possible "
-                    "duplicate of it."
-                ) % {"name": same_name[0].name}
+                if same_name[0].trusted:
+                    note = _(
+                        "An online sign-up with another address has the same name and country "
+                        "(“%(name)s”); it is not taken for this organisation: it is left as it "
+                        "is, and the new organisation is flagged as a possible duplicate of it."
+                    ) % {"name": same_name[0].name}
+                else:
+                    note = _(
+                        "An unconfirmed online sign-up has the same name and country "
+                        "(“%(name)s”); it is left as it is, and the new organisation is flagged "
+                        "as a possible duplicate of it."
+                    ) % {"name": same_name[0].name}
         if match is not None:
             earlier = seen.get(("organization", match.pk))
             if earlier is not None:

@@ -189,7 +189,13 @@ def test_rows_are_matched_to_organisations_already_on_record(
     letter: Letter, tmp_path: Path, on_commit: OnCommit
 ) -> None:
     known_by_email = OrganizationFactory(name="Amnesty International", user__email="info@ai.org")
-    known_by_name = OrganizationFactory(name="Médecins du Monde", country="FR")
+    # Made by an earlier import (of another letter's file): matched by name and country.
+    known_by_name = EndorsementFactory(
+        imported=True,
+        organization__name="Médecins du Monde",
+        organization__country="FR",
+        organization__user__verified=False,
+    ).organization
     already = EndorsementFactory(letter=letter, organization__name="Already Signed")
     rows = [
         {**offline_rows(1)[0], "organization": "Amnesty Intl.", "email": "INFO@ai.org"},
@@ -389,6 +395,58 @@ def test_the_admin_refuses_a_file_without_the_required_columns(
     assert "Confirm import" not in text
 
 
+def test_a_file_with_two_columns_for_one_field_is_refused_naming_both(
+    moderator_client: Client, letter: Letter
+) -> None:
+    """A contact person's "Name" beside "Organisation": either could be the organisation's
+    name to the import, and a wrong guess publishes people's names as signatories."""
+    content = (
+        b"Name,Organisation,Country,Email\n"
+        b"Aminata Diallo,Friends of the Earth Senegal,SN,contact@foe-senegal.example.org\n"
+    )
+    text = upload(moderator_client, letter, "x.csv", content, "0").content.decode()
+    assert (
+        "The columns “Name”, “Organisation” are read as the same column, “organization”: keep "
+        "one of them and rename or delete the others"
+    ) in text
+    assert "Confirm import" not in text
+    assert Organization.objects.count() == 0
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_a_csv_separated_by_semicolons_or_tabs_imports_like_one_with_commas(
+    moderator_client: Client, letter: Letter, on_commit: OnCommit, delimiter: str
+) -> None:
+    """What Excel set to French, Spanish or Portuguese writes ("Enregistrer sous: CSV")."""
+    lines = [
+        ["Nom de l'organisation", "Pays", "Ville", "Site web", "Courriel", "Type"],
+        ["Amis de la Terre, Sénégal", "Sénégal", "Dakar", "foe-senegal.example.org",
+         "contact@foe-senegal.example.org", "ONG"],
+        ["Réseau Paix; Justice", "Côte d'Ivoire", "Abidjan", "", "info@paix.example.org",
+         "réseau"],
+    ]  # fmt: skip
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows(lines)
+    preview = upload(moderator_client, letter, "signatures.csv", out.getvalue().encode(), "0")
+    assert "Confirm import" in preview.content.decode()
+    with on_commit():
+        done = confirm_import(moderator_client, preview).content.decode()
+    assert "2 endorsements imported and approved (2 new organisations)" in done
+    senegal = Organization.objects.get(user__email="contact@foe-senegal.example.org")
+    assert (senegal.name, senegal.country.code, senegal.city, senegal.website) == (
+        "Amis de la Terre, Sénégal",
+        "SN",
+        "Dakar",
+        "https://foe-senegal.example.org",
+    )
+    network = Organization.objects.get(user__email="info@paix.example.org")
+    assert (network.name, network.country.code, network.kind) == (
+        "Réseau Paix; Justice",
+        "CI",
+        "network",
+    )
+
+
 def test_staff_without_the_import_permission_cannot_import(client: Client, letter: Letter) -> None:
     reviewer = User.objects.create_user(email="reviewer@x.org", password="x" * 20, is_staff=True)
     client.force_login(reviewer)
@@ -500,6 +558,58 @@ def test_an_unconfirmed_sign_up_with_the_same_name_is_not_taken_for_the_organisa
     assert created.possible_duplicate
     squatter = Organization.objects.get(user__email=VICTIM)
     assert squatter.endorsements.get().status == "unverified"
+
+
+def test_a_confirmed_sign_up_with_the_same_name_and_another_address_does_not_take_the_row(
+    moderator_client: Client, letter: Letter, on_commit: OnCommit, mailoutbox
+) -> None:
+    """Confirming an address proves who owns it, not which organisation they are: Mallory
+    confirms her own address under an NGO's name, and a file's signature of that NGO must not
+    be published with her website."""
+    with on_commit():
+        Client().post(
+            f"/letters/{LetterFactory().slug}/sign/",
+            sign_form(
+                email="mallory@evil-mail.example",
+                name="Greenpeace Ghana",
+                country="GH",
+                website="https://evil-mail.example/",
+            ),
+        )
+    with on_commit():
+        Client().post(confirmation_link(mailoutbox[0]))
+    mallory = Organization.objects.get(user__email="mallory@evil-mail.example")
+    assert mallory.user.emailaddress_set.get().verified
+
+    row = {
+        "organization": "Greenpeace Ghana",
+        "country": "GH",
+        "city": "Accra",
+        "website": "https://greenpeace.org/africa",
+        "email": "info@greenpeace-ghana.example",
+        "type": "ngo",
+    }
+    preview = upload(moderator_client, letter, "offline.csv", csv_bytes([row]), "0")
+    page = preview.content.decode()
+    assert "New organisation, endorsement approved." in page
+    assert "Existing organisation" not in page
+    assert (
+        "An online sign-up with another address has the same name and country "
+        "(“Greenpeace Ghana”); it is not taken for this organisation"
+    ) in page
+    with on_commit():
+        done = confirm_import(moderator_client, preview).content.decode()
+    assert "1 endorsement imported and approved (1 new organisation)" in done
+
+    created = Organization.objects.get(user__email="info@greenpeace-ghana.example")
+    assert created.website == "https://greenpeace.org/africa"
+    assert created.endorsements.get(letter=letter).status == "approved"
+    assert created.possible_duplicate
+    assert "Same name and country as “Greenpeace Ghana”." in created.duplicate_reasons
+    assert not mallory.endorsements.filter(letter=letter).exists()
+    public = Client().get(f"/letters/{letter.slug}/").content.decode()
+    assert "greenpeace.org/africa" in public
+    assert "evil-mail.example" not in public
 
 
 def test_a_second_admin_import_of_the_same_file_finds_what_the_first_made(

@@ -129,10 +129,12 @@ def signatories_import(
     status: str | None = None,
 ) -> ImportSummary:
     """Record signatures collected offline, all or nothing. Each row is matched to an
-    organisation on record (same email, or same name and country) or creates one; an
-    organisation that already endorsed the letter is left as it is, so importing a file twice
-    adds nothing. An unconfirmed online sign-up is never matched: the file's row wins and the
-    sign-up is set aside (see `_sign_up_set_aside`). Imported endorsements follow the
+    organisation on record (same email, or same name and country when an earlier import made
+    it) or creates one; an organisation that already endorsed the letter is left as it is, so
+    importing a file twice adds nothing. An unconfirmed online sign-up is never matched: the
+    file's row wins and the sign-up is set aside (see `_sign_up_set_aside`). Nor is an online
+    sign-up of the same name with another address, confirmed or not: the row's organisation
+    is made beside it, flagged as its possible duplicate. Imported endorsements follow the
     letter's moderation (`imports.imported_status`): approved and attributed to `actor` (the
     staff member) or to "import" when the letter publishes on verification, pending for a
     moderator when it reviews first, and a name that looks like a spreadsheet formula is
