@@ -240,13 +240,6 @@ def _email_confirm(
 ) -> HttpResponse:
     address = confirmation.email_address
     organization = Organization.objects.filter(user=address.user).first()
-    pending = list(
-        Endorsement.objects.filter(
-            organization__user=address.user, status=Endorsement.Status.UNVERIFIED
-        ).select_related("letter", "organization")
-    )
-    for endorsement in pending:
-        endorsement.letter = endorsement.letter.localized(get_language())
     # The details come back with the confirmation as the owner left them (corrected or not);
     # a bare POST, without the form's fields, confirms the details as they are.
     corrected = request.method == "POST" and "name" in request.POST
@@ -260,11 +253,17 @@ def _email_confirm(
         signing.endorsements_decline(user=address.user)
         return render(request, "signatories/email_confirm_declined.html")
     if request.method == "POST" and (not corrected or form.is_valid()):
-        moved = signing.signatory_confirm(
-            request=request,
-            confirmation=confirmation,
-            details=form.details() if corrected and organization is not None else None,
-        )
+        try:
+            moved = signing.signatory_confirm(
+                request=request,
+                confirmation=confirmation,
+                details=form.details() if corrected and organization is not None else None,
+                shown=request.POST.get("shown"),
+            )
+        except signing.PendingChanged:
+            # Someone sent the form with this address after the page was opened: show what
+            # waits now, and confirm nothing the owner has not seen.
+            return _email_confirm_page(request, confirmation, organization, form, changed=True)
         if moved is None:
             return render(request, "signatories/email_confirm_invalid.html", status=404)
         if not request.user.is_authenticated:
@@ -274,6 +273,29 @@ def _email_confirm(
         if not moved:
             messages.success(request, _("Thank you: your address is confirmed."))
         return redirect("signatories:dashboard")
+    return _email_confirm_page(request, confirmation, organization, form)
+
+
+def _email_confirm_page(
+    request: HttpRequest,
+    confirmation: EmailConfirmation | EmailConfirmationHMAC,
+    organization: Organization | None,
+    form: OrganizationForm,
+    *,
+    changed: bool = False,
+) -> HttpResponse:
+    """The page names what waits now, and carries its fingerprint so that confirming
+    confirms that and nothing sent meanwhile."""
+    address = confirmation.email_address
+    if changed and organization is not None:
+        organization.refresh_from_db()
+    pending = list(
+        Endorsement.objects.filter(
+            organization__user=address.user, status=Endorsement.Status.UNVERIFIED
+        ).select_related("letter", "organization")
+    )
+    for endorsement in pending:
+        endorsement.letter = endorsement.letter.localized(get_language())
     return render(
         request,
         "signatories/email_confirm.html",
@@ -282,8 +304,10 @@ def _email_confirm(
             "organization": organization,
             "endorsements": pending,
             "form": form,
+            "shown": signing.pending_fingerprint(user_id=address.user_id),
+            "changed": changed,
         },
-        status=400 if request.method == "POST" else 200,
+        status=409 if changed else 400 if request.method == "POST" else 200,
     )
 
 

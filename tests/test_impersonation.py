@@ -233,3 +233,48 @@ def test_a_persian_name_keeps_its_zero_width_non_joiner(client: Client, letter: 
     response = client.post(f"/letters/{letter.slug}/sign/", sign_form(name=name))
     assert response.status_code == 302
     assert Organization.objects.get().name == name
+
+
+def test_confirming_confirms_what_the_page_showed_not_what_was_sent_meanwhile(
+    on_commit: OnCommit, mailoutbox: list
+) -> None:
+    seen = LetterFactory(moderation=Letter.Moderation.REVIEW_FIRST, title="The letter I read")
+    other = publish_on_verification()
+    with on_commit():
+        sign(seen, OWNER_IP, **OWNER_DETAILS)
+    link = confirmation_link(mail_to_victim(mailoutbox)[-1])
+    owner = Client()
+    page = owner.get(link)
+    shown = page.context["shown"]
+    assert "The letter I read" in page.content.decode()
+    # While the page is open, someone sends the form with the owner's address.
+    with on_commit():
+        sign(other, ATTACKER_IP, **{**OWNER_DETAILS, "comment": "planted"})
+    with on_commit():
+        refused = owner.post(link, sign_form(email=VICTIM, shown=shown, **OWNER_DETAILS))
+    assert refused.status_code == 409
+    body = refused.content.decode()
+    assert "changed after you opened this page" in body
+    assert other.title in body
+    assert not EmailAddress.objects.filter(email=VICTIM, verified=True).exists()
+    assert not Endorsement.objects.exclude(status=Endorsement.Status.UNVERIFIED).exists()
+    assert "planted" not in public_list(other)
+
+
+def test_after_this_was_not_me_the_owners_own_submission_replaces_the_squatters_details(
+    on_commit: OnCommit, mailoutbox: list
+) -> None:
+    letter = publish_on_verification()
+    with on_commit():
+        sign(letter, ATTACKER_IP, **ATTACKER_DETAILS)
+    with on_commit():
+        Client().post(confirmation_link(mail_to_victim(mailoutbox)[-1]), {"decline": "1"})
+    with on_commit():
+        sign(letter, OWNER_IP, **OWNER_DETAILS)
+    organization = Organization.objects.get(user__email=VICTIM)
+    assert organization.name == "Rede Solidária"
+    assert organization.contact_name == "Ana Lima"
+    with on_commit():
+        Client().post(confirmation_link(mail_to_victim(mailoutbox)[-1]))
+    assert "Rede Solidária" in public_list(letter)
+    assert "Attacker Chosen Name" not in public_list(letter)

@@ -238,3 +238,19 @@ def test_ipv6_clients_are_counted_by_their_64_prefix(letter: Letter, settings) -
         )
     held = Endorsement.objects.exclude(held_reason="").values_list("organization__name", flat=True)
     assert list(held) == ["V6 1"]
+
+
+def test_a_signup_its_addresss_owner_refused_is_purged_like_any_unconfirmed_one(
+    letter: Letter, on_commit: OnCommit, mailoutbox: list, settings
+) -> None:
+    settings.UNVERIFIED_RETENTION_DAYS = 14
+    squatted = sign_up(letter, on_commit, email="owner@ngo.example.org", name="Planted Name")
+    with on_commit():
+        Client().post(confirmation_link(mailoutbox[-1]), {"decline": "1"})
+    assert Endorsement.objects.get(pk=squatted.pk).status == Endorsement.Status.WITHDRAWN
+    long_ago = timezone.now() - timedelta(days=15)
+    User.objects.filter(email="owner@ngo.example.org").update(date_joined=long_ago)
+    OutgoingMail.objects.filter(to="owner@ngo.example.org").update(created_at=long_ago)
+
+    assert privacy.unverified_signups_purge() == 1
+    assert not Organization.objects.filter(name="Planted Name").exists()

@@ -8,6 +8,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,14 +30,16 @@ def unverified_signups_purge() -> int:
         organization__isnull=False,
     ).exclude(emailaddress__verified=True)
     # Anything beyond an unverified endorsement (an import, a moderator's decision) is a
-    # record someone made on purpose: those accounts stay.
+    # record someone made on purpose: those accounts stay. A sign-up the address's owner
+    # refused ("this was not me", withdrawn unconfirmed) goes like any unconfirmed one.
     stale_users = stale_users.exclude(
-        organization__endorsements__status__in=[
-            Status.PENDING,
-            Status.APPROVED,
-            Status.REJECTED,
-            Status.WITHDRAWN,
-        ]
+        organization__endorsements__status__in=[Status.PENDING, Status.APPROVED, Status.REJECTED]
+    ).exclude(
+        Exists(
+            Endorsement.objects.filter(
+                organization__user=OuterRef("pk"), status=Status.WITHDRAWN, imported=True
+            )
+        )
     )
     # Someone who sent the form again recently got a fresh link: let it live its days.
     recently_mailed = OutgoingMail.objects.filter(created_at__gte=cutoff).values("to")

@@ -3,6 +3,7 @@ email verification that moves endorsements on, and withdrawal."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -95,13 +96,15 @@ def _send_verification(request: HttpRequest | None, address: EmailAddress, ip_ha
 def _is_unclaimed(user: User) -> bool:
     """Nobody has proved control of this account's address, and nothing on it was vouched for
     by a moderator or an import: a sign-up still waiting for its confirmation, which may have
-    been typed by someone other than the address's owner."""
+    been typed by someone other than the address's owner. A signature the owner refused ("this
+    was not me") is withdrawn but vouches for nothing: the owner's own submission replaces it."""
     return (
         not user.is_staff
         and not user.has_usable_password()
         and not EmailAddress.objects.filter(user=user, verified=True).exists()
         and not Endorsement.objects.filter(organization__user=user)
         .exclude(status=Status.UNVERIFIED)
+        .exclude(status=Status.WITHDRAWN, imported=False)
         .exists()
     )
 
@@ -426,17 +429,37 @@ def endorsement_confirm(*, endorsement: Endorsement, actor: User) -> bool:
     )
 
 
+class PendingChanged(Exception):
+    """What waits for the owner's confirmation is not what the page they confirmed showed:
+    someone sent the form with their address meanwhile."""
+
+
+def pending_fingerprint(*, user_id: int) -> str:
+    """What the confirmation page shows as waiting (letters and choices), in a few
+    characters: the page carries it, and confirming checks it against what waits now."""
+    waiting = (
+        Endorsement.objects.filter(organization__user_id=user_id, status=Status.UNVERIFIED)
+        .order_by("pk")
+        .values_list("uuid", "letter_id", "comment", "listed_publicly", "wants_updates")
+    )
+    return hashlib.sha256(repr(list(waiting)).encode()).hexdigest()[:32]
+
+
 def signatory_confirm(
     *,
     request: HttpRequest,
     confirmation: EmailConfirmation | EmailConfirmationHMAC,
     details: OrganizationDetails | None,
+    shown: str | None = None,
 ) -> list[Endorsement] | None:
     """The address's owner confirms on the page that showed what will be published, with the
     details as they left them there. Returns the endorsements that moved on, or None when the
-    link was used or expired meanwhile."""
+    link was used or expired meanwhile. With `shown` (the page's pending_fingerprint), raises
+    PendingChanged, and changes nothing, when what waits is no longer what the page showed."""
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=confirmation.email_address.user_id)
+        if shown is not None and shown != pending_fingerprint(user_id=user.pk):
+            raise PendingChanged
         organization = Organization.objects.filter(user=user).first()
         if organization is not None and details is not None:
             organization_update(organization=organization, details=details)
