@@ -227,3 +227,45 @@ def test_asking_for_an_address_with_no_account_mails_nobody_and_says_the_same(
         known = Client().post(path, {"email": "known@ngo.example.org"})
     assert unknown.status_code == known.status_code == 302
     assert [mail.to for mail in mailoutbox] == [["known@ngo.example.org"]]
+
+
+def test_a_moderator_set_up_as_the_guide_says_signs_into_the_admin_at_once(
+    on_commit: OnCommit, mailoutbox: list
+) -> None:
+    from django.contrib.auth.models import Group
+
+    from signatories.models import User
+
+    User.objects.create_superuser(email="root@coalition.example.org", password="a-long-pass-42")
+    admin = Client()
+    admin.force_login(User.objects.get(email="root@coalition.example.org"))
+    created = admin.post(
+        "/admin/signatories/user/add/",
+        {
+            "email": "mod@coalition.example.org",
+            "usable_password": "true",
+            "password1": "another-long-pass-7",
+            "password2": "another-long-pass-7",
+        },
+    )
+    assert created.status_code == 302
+    moderator = User.objects.get(email="mod@coalition.example.org")
+    changed = admin.post(
+        f"/admin/signatories/user/{moderator.pk}/change/",
+        {
+            "email": "mod@coalition.example.org",
+            "is_active": "on",
+            "is_staff": "on",
+            "groups": [Group.objects.get(name="Moderators").pk],
+            "date_joined_0": "2026-12-01",
+            "date_joined_1": "10:00:00",
+        },
+    )
+    assert changed.status_code == 302, changed.content.decode()[:2000]
+    person = Client()
+    credentials = {"login": "mod@coalition.example.org", "password": "another-long-pass-7"}
+    with on_commit():
+        response = person.post("/accounts/login/?next=/admin/", credentials)
+    assert response["Location"] == "/admin/"
+    assert person.get("/admin/").status_code == 200
+    assert mailoutbox == []

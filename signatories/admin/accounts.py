@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
 from coalition.admin import StrictLookupsMixin
@@ -51,3 +55,17 @@ class UserAdmin(StrictLookupsMixin, DjangoUserAdmin):
             },
         ),
     )
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """The administrator who makes someone staff vouches for their address, as
+        `createsuperuser` does: the new moderator signs in to the admin with the password they
+        were given, without a "verify your address" round-trip whose mail says they registered."""
+        super().save_model(request, obj, form, change)
+        if not obj.is_staff:
+            return
+        address = EmailAddress.objects.filter(user=obj, email__iexact=obj.email).first()
+        if address is None:
+            EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=True)
+        elif not address.verified:
+            address.verified = True
+            address.save(update_fields=["verified"])
