@@ -795,7 +795,7 @@ def _on_record(letter: Letter, candidates: list[tuple[Any, ...]]) -> dict[int, O
                 first[organization_id] = (signed_at, pk, imported)
             if letter_id == letter.pk:
                 status_for_letter[organization_id] = status
-    imported = {pk for pk, (_signed_at, _pk, by_import) in first.items() if by_import}
+    made_by_import = {pk for pk, (_signed_at, _pk, by_import) in first.items() if by_import}
     return {
         pk: OnRecord(
             pk=pk,
@@ -805,9 +805,9 @@ def _on_record(letter: Letter, candidates: list[tuple[Any, ...]]) -> dict[int, O
             normalized_name=folded,
             country=str(country),
             trusted=_trusted(
-                verified=user_id in verified, created_by_import=pk in imported, staff=staff
+                verified=user_id in verified, created_by_import=pk in made_by_import, staff=staff
             ),
-            created_by_import=pk in imported,
+            created_by_import=pk in made_by_import,
             endorsement_status=status_for_letter.get(pk, ""),
         )
         for pk, user_id, name, email, folded, country, staff in candidates
