@@ -608,13 +608,21 @@ def test_a_decision_from_a_page_opened_before_another_moderators_decision_change
     assert 'name="seen_status" value="pending"' in page
     with on_commit():
         moderation.endorsement_approve(endorsement=endorsement, moderator=make_moderator("b@x.org"))
+    pending(letter, "Next In Queue")
     with on_commit():
-        moderator_client.post(
-            f"{url}reject/", {"apply": "1", "reason": "Too late", "seen_status": "pending"}
+        response = moderator_client.post(
+            f"{url}reject/",
+            {"apply": "1", "reason": "Too late", "seen_status": "pending"},
+            follow=True,
         )
     endorsement.refresh_from_db()
     assert endorsement.status == Status.APPROVED
     assert [m.subject for m in mailoutbox] == [f"Your endorsement of “{letter.title}” is published"]
+    # The moderator is told a colleague decided first, and stays on it to see what they did.
+    text = response.content.decode()
+    assert "1 endorsement was already decided by someone else and was left as it was." in text
+    assert "cannot be rejected in its present status" not in text
+    assert response.redirect_chain[-1][0].startswith(f"{url}change/")
 
 
 def test_a_decision_from_the_page_can_reverse_what_the_moderator_saw(

@@ -328,7 +328,11 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
         done: Callable[[int], str],
         refused: Callable[[int, str], str],
         target: str,
-    ) -> None:
+        seen_status: str | None = None,
+    ) -> int:
+        """Returns how many were decided. With `seen_status` (one endorsement, decided from
+        its page), a row whose status is no longer the one the page showed was decided by a
+        colleague meanwhile, whatever they decided."""
         changed = 0
         left: list[int] = []
         for endorsement in queryset.order_by("signed_at", "pk"):
@@ -338,7 +342,13 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
                 left.append(endorsement.pk)
         self.message_user(request, done(changed), messages.SUCCESS if changed else messages.INFO)
         statuses = Counter(Endorsement.objects.filter(pk__in=left).values_list("status", flat=True))
-        already = statuses.pop(target, 0)
+        if seen_status is not None:
+            already = sum(n for status, n in statuses.items() if status != seen_status)
+            statuses = Counter(
+                {seen_status: statuses[seen_status]} if statuses[seen_status] else {}
+            )
+        else:
+            already = statuses.pop(target, 0)
         if already:
             self.message_user(
                 request,
@@ -355,14 +365,15 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
         if statuses:
             labels = ", ".join(f"{Status(status).label}: {n}" for status, n in statuses.items())
             self.message_user(request, refused(sum(statuses.values()), labels), messages.WARNING)
+        return changed
 
     def _approve(
         self,
         request: HttpRequest,
         queryset: QuerySet[Endorsement],
         seen_status: str | None = None,
-    ) -> None:
-        self._decide(
+    ) -> int:
+        return self._decide(
             request,
             queryset,
             lambda endorsement: moderation.endorsement_approve(
@@ -386,6 +397,7 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
                 % {"count": n, "statuses": labels}
             ),
             target=Status.APPROVED,
+            seen_status=seen_status,
         )
 
     def _reject(
@@ -394,8 +406,8 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
         queryset: QuerySet[Endorsement],
         reason: str,
         seen_status: str | None = None,
-    ) -> None:
-        self._decide(
+    ) -> int:
+        return self._decide(
             request,
             queryset,
             lambda endorsement: moderation.endorsement_reject(
@@ -420,6 +432,7 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
                 % {"count": n, "statuses": labels}
             ),
             target=Status.REJECTED,
+            seen_status=seen_status,
         )
 
     @admin.action(description=gettext_lazy("Approve selected endorsements"), permissions=["change"])
@@ -543,9 +556,14 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
         following = after or queue.first()
         return following, (queue.count() if following else 0)
 
-    def _after_decision(self, request: HttpRequest, endorsement: Endorsement) -> HttpResponse:
+    def _after_decision(
+        self, request: HttpRequest, endorsement: Endorsement, *, decided: bool = True
+    ) -> HttpResponse:
         """On to the next endorsement of the queue, so that a queue of 200 is cleared without
-        going back to the list each time; back to the list when nothing is left."""
+        going back to the list each time; back to the list when nothing is left. A decision
+        that did not apply (a colleague decided first) stays on the endorsement, to show it."""
+        if not decided:
+            return HttpResponseRedirect(self._with_filters(request, self._change_url(endorsement)))
         following, _left = self._next_in_queue(request, endorsement)
         if following is not None:
             return HttpResponseRedirect(self._with_filters(request, self._change_url(following)))
@@ -558,20 +576,22 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         endorsement = self._decision_target(request, object_id)
-        self._approve(request, Endorsement.objects.filter(pk=endorsement.pk), _seen_status(request))
-        return self._after_decision(request, endorsement)
+        decided = self._approve(
+            request, Endorsement.objects.filter(pk=endorsement.pk), _seen_status(request)
+        )
+        return self._after_decision(request, endorsement, decided=bool(decided))
 
     def reject_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
         endorsement = self._decision_target(request, object_id)
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            self._reject(
+            decided = self._reject(
                 request,
                 Endorsement.objects.filter(pk=endorsement.pk),
                 form.cleaned_data["reason"],
                 _seen_status(request),
             )
-            return self._after_decision(request, endorsement)
+            return self._after_decision(request, endorsement, decided=bool(decided))
         return self._reject_page(
             request,
             Endorsement.objects.filter(pk=endorsement.pk).select_related("organization", "letter"),
