@@ -86,15 +86,19 @@ def language_choose(request: HttpRequest, code: str) -> HttpResponse:
         next_url = "/"
     response = HttpResponseRedirect(next_url)
     if code in dict(settings.LANGUAGES):
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            code,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-        )
+        _remember_language(response, code)
     return response
+
+
+def _remember_language(response: HttpResponse, code: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
@@ -104,7 +108,11 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     admin and the sign-in pages too: those (not translated by a prefix) follow the visitor's
     choice or browser instead. And an unprefixed page is English whatever the browser asks
     for: a visitor who has chosen no language yet, and whose browser prefers one of ours, is
-    sent to that language's page."""
+    sent to that language's page.
+
+    A sign-in page opened from a page in a language (`?next=/ar/...`) is in that language, and
+    so are the sign-in pages after it: the choice is remembered in the language cookie, which
+    a sign-in page may set (a public page never does)."""
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:  # type: ignore[override]
         super().process_request(request)
@@ -112,6 +120,11 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             return None
         preferred = translation.get_language_from_request(request)
         if not _is_translated_page(request.path_info):
+            came_from = translation.get_language_from_path(request.GET.get("next", ""))
+            if came_from is not None and came_from != request.COOKIES.get(
+                settings.LANGUAGE_COOKIE_NAME
+            ):
+                preferred = request._language_to_remember = came_from  # type: ignore[attr-defined]
             translation.activate(preferred)
             request.LANGUAGE_CODE = translation.get_language()
             return None
@@ -125,3 +138,9 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             patch_vary_headers(response, ["Accept-Language"])
             return response
         return None
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:  # type: ignore[override]
+        response = super().process_response(request, response)
+        if code := getattr(request, "_language_to_remember", None):
+            _remember_language(response, code)
+        return response

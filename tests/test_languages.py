@@ -279,3 +279,19 @@ def test_the_link_back_to_the_letter_points_back_in_each_direction(
     arabic = client.get(f"/ar/letters/{open_letter.slug}/{page}").content.decode()
     assert '<span aria-hidden="true">←</span>' in english
     assert '<span aria-hidden="true">→</span>' in arabic
+
+
+def test_a_sign_in_page_opened_from_an_arabic_page_is_in_arabic_and_so_are_the_next(
+    open_letter: Letter,
+) -> None:
+    reader = Client(HTTP_ACCEPT_LANGUAGE="en-US")
+    sign_page = reader.get(f"/ar/letters/{open_letter.slug}/sign/").content.decode()
+    assert f"/accounts/login/?next=/ar/letters/{open_letter.slug}/sign/" in sign_page
+    login = reader.get(f"/accounts/login/?next=/ar/letters/{open_letter.slug}/sign/")
+    assert html_tag(login.content.decode()) == '<html lang="ar" dir="rtl">'
+    reset = reader.get("/accounts/password/reset/").content.decode()
+    assert html_tag(reset) == '<html lang="ar" dir="rtl">'
+    # The header's link from a French page carries its language too.
+    french = reader.get("/fr/").content.decode()
+    assert 'href="/accounts/login/?next=/fr/account/"' in french
+    assert "Set-Cookie" not in reader.get("/fr/").headers
