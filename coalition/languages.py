@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.urls import Resolver404, resolve, translate_url
 from django.utils import translation
@@ -90,7 +91,7 @@ def language_choose(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-def _remember_language(response: HttpResponse, code: str) -> None:
+def _remember_language(response: HttpResponseBase, code: str) -> None:
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,
@@ -139,7 +140,9 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             return response
         return None
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:  # type: ignore[override]
+    def process_response(  # type: ignore[override]
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         response = super().process_response(request, response)
         if code := getattr(request, "_language_to_remember", None):
             _remember_language(response, code)
