@@ -295,3 +295,14 @@ def test_a_sign_in_page_opened_from_an_arabic_page_is_in_arabic_and_so_are_the_n
     french = reader.get("/fr/").content.decode()
     assert 'href="/accounts/login/?next=/fr/account/"' in french
     assert "Set-Cookie" not in reader.get("/fr/").headers
+
+
+def test_country_and_city_are_joined_the_way_the_language_writes_a_list(client: Client) -> None:
+    letter = LetterFactory()
+    EndorsementFactory(
+        letter=letter, approved=True, organization__country="FR", organization__city="Marseille"
+    )
+    english = client.get(f"/letters/{letter.slug}/").content.decode()
+    arabic = client.get(f"/ar/letters/{letter.slug}/").content.decode()
+    assert "France, <bdi>Marseille</bdi>" in english
+    assert "فرنسا، <bdi>Marseille</bdi>" in arabic
