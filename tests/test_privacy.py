@@ -254,3 +254,27 @@ def test_a_signup_its_addresss_owner_refused_is_purged_like_any_unconfirmed_one(
 
     assert privacy.unverified_signups_purge() == 1
     assert not Organization.objects.filter(name="Planted Name").exists()
+
+
+def test_erasing_an_organisation_takes_its_name_out_of_others_hints_and_its_network_out_of_mail(
+    letter: Letter, on_commit: OnCommit
+) -> None:
+    for n, name in enumerate(["To Be Erased", "Neighbour"]):
+        with on_commit():
+            Client(REMOTE_ADDR="203.0.113.7").post(
+                f"/letters/{letter.slug}/sign/",
+                sign_form(
+                    name=name, email=f"x@n{n}.example.org", website=f"https://n{n}.example.org"
+                ),
+            )
+    neighbour = Organization.objects.get(name="Neighbour")
+    assert any("“To Be Erased”" in reason for reason in neighbour.duplicate_reasons)
+    assert OutgoingMail.objects.filter(to="x@n0.example.org").exclude(network="").exists()
+
+    privacy.organization_erase(organization=Organization.objects.get(name="To Be Erased"))
+
+    neighbour.refresh_from_db()
+    assert neighbour.possible_duplicate
+    assert not any("To Be Erased" in reason for reason in neighbour.duplicate_reasons)
+    assert any("“Erased organisation”" in reason for reason in neighbour.duplicate_reasons)
+    assert not OutgoingMail.objects.filter(to__endswith=".invalid").exclude(network="").exists()

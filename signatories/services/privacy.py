@@ -65,6 +65,7 @@ def organization_erase(*, organization: Organization) -> dict[str, int | bool]:
         user = organization.user
         email = user.email
         keeps_public_record = organization.endorsements.public().exists()
+        former_name = organization.name
         organization.contact_name = ""
         organization.description = ""
         if not keeps_public_record:
@@ -80,6 +81,15 @@ def organization_erase(*, organization: Organization) -> dict[str, int | bool]:
                 transaction.on_commit(lambda: storage.delete(logo))
         organization.duplicate_reasons = []
         organization.save()
+        if not keeps_public_record and former_name:
+            # Other organisations' duplicate hints name it ("same network as “X”"): they keep
+            # the hint, not the name.
+            for other in Organization.objects.filter(duplicate_reasons__icontains=former_name):
+                other.duplicate_reasons = [
+                    reason.replace(f"“{former_name}”", f"“{organization.name}”")
+                    for reason in other.duplicate_reasons
+                ]
+                other.save(update_fields=["duplicate_reasons"])
         # Its consent to updates went with its contact: nothing is sent to it any more.
         organization.endorsements.update(comment="", ip_hash="", wants_updates=False)
         events = EndorsementEvent.objects.filter(
@@ -91,6 +101,8 @@ def organization_erase(*, organization: Organization) -> dict[str, int | bool]:
             body_text="",
             body_html="",
             last_error="",
+            network="",
+            context={},
         )
         EmailAddress.objects.filter(user=user).delete()
         user.email = f"{ERASED}-{user.pk}@{ERASED}.invalid"
