@@ -78,6 +78,7 @@ def test_the_details_form_refuses_bad_input_clearly(field: str, value: str, mess
     response = client.post("/account/details/", data)
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert "Please correct the fields marked below." in response.content.decode()
     assert Organization.objects.get().name == "Unchanged Name"
 
 
