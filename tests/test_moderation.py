@@ -282,6 +282,24 @@ def test_bulk_rejection_without_a_reason_rejects_all_the_same(
     assert (endorsement.status, endorsement.rejection_reason) == (Status.REJECTED, "")
 
 
+def test_bulk_approval_of_a_rejected_endorsement_says_where_to_reverse_it(
+    moderator_client: Client, letter: Letter, on_commit: OnCommit
+) -> None:
+    rejected = pending(letter, "Rejected Before")
+    moderation.endorsement_reject(endorsement=rejected, moderator=make_moderator("b@x.org"))
+    with on_commit():
+        response = moderator_client.post(
+            f"{CHANGELIST}?status__exact=all",
+            {"action": "approve", "_selected_action": [rejected.pk]},
+            follow=True,
+        )
+    text = response.content.decode()
+    assert "1 endorsement cannot be approved in its present status" in text
+    assert "open the endorsement and decide on its page" in text
+    rejected.refresh_from_db()
+    assert rejected.status == Status.REJECTED
+
+
 def test_bulk_approval_reports_what_someone_else_had_already_decided(
     moderator_client: Client, letter: Letter, on_commit: OnCommit
 ) -> None:

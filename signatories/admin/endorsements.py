@@ -365,6 +365,15 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
         if statuses:
             labels = ", ".join(f"{Status(status).label}: {n}" for status, n in statuses.items())
             self.message_user(request, refused(sum(statuses.values()), labels), messages.WARNING)
+            if seen_status is None and statuses.keys() & {Status.APPROVED, Status.REJECTED}:
+                self.message_user(
+                    request,
+                    _(
+                        "A bulk action never reverses a decision a person made: to change one, "
+                        "open the endorsement and decide on its page."
+                    ),
+                    messages.INFO,
+                )
         return changed
 
     def _approve(
