@@ -156,7 +156,7 @@ def test_the_export_streams_rather_than_building_the_file_in_memory(
 ) -> None:
     response = moderator_client.post(f"{EXPORT}?status__exact=all", {"format": CSV_FORMAT})
     assert response.streaming
-    assert response["Content-Disposition"].startswith('attachment; filename="signatories-')
+    assert response["Content-Disposition"].startswith('attachment; filename="signatories-all-')
     # Closed unread, as a server closes it: its query holds a database cursor until then.
     response.close()
 
@@ -314,3 +314,21 @@ def test_only_staff_with_the_export_permission_may_export(client: Client, world:
     assert response.status_code == 302
     client.force_login(world.endorsements.first().organization.user)
     assert client.post(EXPORT, {"format": CSV_FORMAT})["Location"].startswith("/admin/login/")
+
+
+def test_an_exports_file_is_named_after_its_filters(
+    moderator_client: Client, world: Letter
+) -> None:
+    from django.utils import timezone
+
+    today = f"{timezone.localdate():%Y-%m-%d}"
+    response = moderator_client.post(
+        f"{EXPORT}?status__exact=all&country=BR", {"format": CSV_FORMAT}
+    )
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="signatories-br-all-{today}.csv"'
+    )
+    response.close()
+    response = moderator_client.post(EXPORT, {"format": CSV_FORMAT})
+    assert response["Content-Disposition"] == f'attachment; filename="signatories-{today}.csv"'
+    response.close()

@@ -37,6 +37,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries.fields import Country
@@ -83,6 +84,19 @@ def _moderator(request: HttpRequest) -> User:
     """The staff member deciding: the admin lets no one else this far."""
     assert isinstance(request.user, User)
     return request.user
+
+
+# The filters an export's file is named after, so that the files of two countries (or of a
+# continent and of everything) downloaded the same day do not share one name.
+EXPORT_NAMED_FILTERS = ("country", "continent", "status__exact", "source", "updates", "language")
+
+
+def _export_name(request: HttpRequest, stem: str, extension: str) -> str:
+    """signatories-br-2026-12-02.csv for the list filtered to Brazil."""
+    filters = [slugify(request.GET.get(name, "")) for name in EXPORT_NAMED_FILTERS]
+    return "-".join([stem, *filter(None, filters), f"{timezone.localdate():%Y-%m-%d}"]) + (
+        f".{extension}"
+    )
 
 
 def _seen_status(request: HttpRequest) -> str | None:
@@ -695,7 +709,7 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
         return [staff.SignatoryResource]
 
     def get_export_filename(self, request: HttpRequest, queryset: QuerySet, file_format: Format):
-        return f"signatories-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
+        return _export_name(request, "signatories", file_format.get_extension())
 
     def _do_file_export(
         self,
@@ -750,7 +764,7 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
         except DatabaseError:
             return self._export_failed(request)
         response = _download(
-            stream, XLSX(), f"signatories-by-country-{timezone.localdate():%Y-%m-%d}.xlsx"
+            stream, XLSX(), _export_name(request, "signatories-by-country", "xlsx")
         )
         post_export.send(sender=None, model=self.model)
         return response
