@@ -328,7 +328,7 @@ def test_an_exports_file_is_named_after_its_filters(
     assert response["Content-Disposition"] == (
         f'attachment; filename="signatories-br-all-{today}.csv"'
     )
-    response.close()
+    b"".join(response.streaming_content)  # read to the end, as a browser does
     response = moderator_client.post(EXPORT, {"format": CSV_FORMAT})
     assert response["Content-Disposition"] == f'attachment; filename="signatories-{today}.csv"'
-    response.close()
+    b"".join(response.streaming_content)
