@@ -50,6 +50,21 @@ def _is_translated_page(path: str) -> bool:
     return bool(set(match.namespaces) & TRANSLATED_NAMESPACES)
 
 
+def _with_language(request: HttpRequest, code: str) -> str:
+    """A page without a language prefix in another language: `?lang=` says which, for
+    the pages that would otherwise follow someone else's choice (a confirmation link opens in
+    the language its organisation signed in)."""
+    query = request.GET.copy()
+    query["lang"] = code
+    return f"{request.path}?{query.urlencode()}"
+
+
+def chosen_language(request: HttpRequest) -> str | None:
+    """The language a switcher's link on a page without a prefix asked for, if any."""
+    code = request.GET.get("lang", "")
+    return code if code in dict(settings.LANGUAGES) else None
+
+
 def language_links(request: HttpRequest) -> list[LanguageLink]:
     current = translation.get_language()
     path = request.get_full_path()
@@ -57,7 +72,7 @@ def language_links(request: HttpRequest) -> list[LanguageLink]:
     links = []
     for code, _name in settings.LANGUAGES:
         info = translation.get_language_info(code)
-        url = translate_url(path, code) if translated else path
+        url = translate_url(path, code) if translated else _with_language(request, code)
         links.append(
             LanguageLink(
                 code=code,
@@ -121,7 +136,9 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             return None
         preferred = translation.get_language_from_request(request)
         if not _is_translated_page(request.path_info):
-            came_from = translation.get_language_from_path(request.GET.get("next", ""))
+            came_from = chosen_language(request) or translation.get_language_from_path(
+                request.GET.get("next", "")
+            )
             if came_from is not None and came_from != request.COOKIES.get(
                 settings.LANGUAGE_COOKIE_NAME
             ):

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coalition.languages import chosen_language
 from letters.models import Letter
 
 from . import emails, throttle
@@ -230,8 +231,10 @@ def email_confirm(request: HttpRequest, key: str) -> HttpResponse:
     confirmation = _confirmation_for_key(key)
     if confirmation is None:
         return render(request, "signatories/email_confirm_invalid.html", status=404)
-    # In the language the organisation signed in, whichever browser opens the link.
-    with translation.override(confirmation.email_address.user.language):
+    # In the language the organisation signed in, whichever browser opens the link, unless
+    # the reader chose another with the switcher.
+    language = chosen_language(request) or confirmation.email_address.user.language
+    with translation.override(language):
         return _email_confirm(request, confirmation)
 
 

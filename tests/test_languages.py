@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from urllib.parse import unquote
 
 import pytest
 from django.test import Client
@@ -306,3 +307,21 @@ def test_country_and_city_are_joined_the_way_the_language_writes_a_list(client: 
     arabic = client.get(f"/ar/letters/{letter.slug}/").content.decode()
     assert "France, <bdi>Marseille</bdi>" in english
     assert "فرنسا، <bdi>Marseille</bdi>" in arabic
+
+
+def test_the_switcher_on_the_confirmation_page_shows_it_in_the_chosen_language(
+    client: Client, on_commit: OnCommit, mailoutbox: list
+) -> None:
+    letter = LetterFactory()
+    with on_commit():
+        client.post(f"/ar/letters/{letter.slug}/sign/", sign_form(email="salam@ngo.example.org"))
+    link = confirmation_link(mailoutbox[-1])
+    reader = Client()
+    arabic = reader.get(link).content.decode()
+    assert html_tag(arabic) == '<html lang="ar" dir="rtl">'
+    path = link.split("testserver")[-1]
+    switcher = re.search(r'href="/i18n/choose/en/\?next=([^"]+)"', arabic)
+    assert switcher and unquote(switcher[1]) == f"{path}?lang=en"
+    english = reader.get(f"{link}?lang=en").content.decode()
+    assert html_tag(english) == '<html lang="en" dir="ltr">'
+    assert "Confirm and sign" in english
