@@ -148,19 +148,22 @@ def test_ip_addresses_are_stored_only_as_salted_hashes(letter: Letter, on_commit
     assert "203.0.113.99" not in stored
 
 
-def test_signing_from_a_shared_network_is_a_hint_for_moderators(
-    letter: Letter, on_commit: OnCommit
-) -> None:
-    for n in range(2):
+def sign_from_one_network(letter: Letter, on_commit: OnCommit, names: list[str]) -> None:
+    """Organisations signing one after the other from one office's connection."""
+    for n, name in enumerate(names):
         with on_commit():
             Client(REMOTE_ADDR="203.0.113.5").post(
                 f"/letters/{letter.slug}/sign/",
                 sign_form(
-                    name=f"Neighbour {n}",
-                    email=f"x@n{n}.example.org",
-                    website=f"https://n{n}.example.org",
+                    name=name, email=f"x@n{n}.example.org", website=f"https://n{n}.example.org"
                 ),
             )
+
+
+def test_signing_from_a_shared_network_is_a_hint_for_moderators(
+    letter: Letter, on_commit: OnCommit
+) -> None:
+    sign_from_one_network(letter, on_commit, ["Neighbour 0", "Neighbour 1"])
     second = Organization.objects.get(name="Neighbour 1")
     assert second.possible_duplicate
     assert any("same network" in reason for reason in second.duplicate_reasons)
@@ -170,16 +173,7 @@ def test_signing_from_a_shared_network_is_a_hint_for_moderators(
 def test_the_shared_network_hint_survives_confirming_and_correcting_the_details(
     letter: Letter, on_commit: OnCommit, mailoutbox: list
 ) -> None:
-    for n in range(2):
-        with on_commit():
-            Client(REMOTE_ADDR="203.0.113.5").post(
-                f"/letters/{letter.slug}/sign/",
-                sign_form(
-                    name=f"Neighbour {n}",
-                    email=f"x@n{n}.example.org",
-                    website=f"https://n{n}.example.org",
-                ),
-            )
+    sign_from_one_network(letter, on_commit, ["Neighbour 0", "Neighbour 1"])
     link = confirmation_link(next(m for m in mailoutbox if m.to == ["x@n1.example.org"]))
     with on_commit():
         Client().post(link, sign_form(name="Neighbour One", email="x@n1.example.org"))
@@ -259,14 +253,7 @@ def test_a_signup_its_addresss_owner_refused_is_purged_like_any_unconfirmed_one(
 def test_erasing_an_organisation_takes_its_name_out_of_others_hints_and_its_network_out_of_mail(
     letter: Letter, on_commit: OnCommit
 ) -> None:
-    for n, name in enumerate(["To Be Erased", "Neighbour"]):
-        with on_commit():
-            Client(REMOTE_ADDR="203.0.113.7").post(
-                f"/letters/{letter.slug}/sign/",
-                sign_form(
-                    name=name, email=f"x@n{n}.example.org", website=f"https://n{n}.example.org"
-                ),
-            )
+    sign_from_one_network(letter, on_commit, ["To Be Erased", "Neighbour"])
     neighbour = Organization.objects.get(name="Neighbour")
     assert any("“To Be Erased”" in reason for reason in neighbour.duplicate_reasons)
     assert OutgoingMail.objects.filter(to="x@n0.example.org").exclude(network="").exists()
