@@ -7,10 +7,14 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: run test worker beat lint fmt typecheck migrate check-browser admin-password bench
 
 # Compiled catalogues: built from the .po files in git (gettext's msgfmt), never committed.
+# Without them the site would be English only; the system check (coalition/checks.py) refuses
+# to start it.
 PO := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO := $(PO:.po=.mo)
 
 %.mo: %.po
+	@command -v msgfmt >/dev/null || { echo "The translations need gettext's msgfmt:" \
+		"apt-get install gettext (Debian, Ubuntu), brew install gettext (macOS)." >&2; exit 1; }
 	msgfmt --check -o $@ $<
 
 $(STAMP): pyproject.toml

@@ -21,6 +21,9 @@ class LettersConfig(AppConfig):
     verbose_name = _("Letters")
 
     def ready(self) -> None:
+        # The site's own checks (coalition/ is wiring, not an app): registered with the first app.
+        from coalition import checks  # noqa: F401
+
         for model in ("Letter", "LetterTranslation"):
             sender = self.get_model(model)
             post_save.connect(_letter_changed, sender=sender, dispatch_uid=f"pages-{model}")
