@@ -192,10 +192,11 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)
 OUTBOX_BACKOFF_BASE_SECONDS = env.int("OUTBOX_BACKOFF_BASE_SECONDS", default=30)
 OUTBOX_BACKOFF_MAX_SECONDS = env.int("OUTBOX_BACKOFF_MAX_SECONDS", default=900)
 
-# Automatic mail caused by the sign form (docs/security.md, "Mail relaying"). Per window: at
-# most SIGN_MAIL_LIMIT mails to one address, and SIGN_MAIL_PER_NETWORK mails caused by one
-# network (a dozen NGOs signing from one office stay well inside). Past a cap the signature is
-# saved and held, and its mail waits for a moderator's "release and send".
+# Automatic mail a signed-out visitor can cause: the sign form's, reminders, sign-in codes and
+# resets (docs/security.md, "Mail relaying"). Per window: at most SIGN_MAIL_LIMIT mails of a kind
+# to one address, and SIGN_MAIL_PER_NETWORK mails of every kind caused by one network (a dozen
+# NGOs signing from one office stay well inside). Past a cap a signature is saved and held, and
+# its mail waits for a moderator's "release and send"; a code or reset is refused with a message.
 SIGN_MAIL_LIMIT = env.int("SIGN_MAIL_LIMIT", default=3)
 SIGN_MAIL_PER_NETWORK = env.int("SIGN_MAIL_PER_NETWORK", default=30)
 SIGN_MAIL_WINDOW_SECONDS = env.int("SIGN_MAIL_WINDOW_SECONDS", default=3600)
@@ -252,7 +253,11 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 7
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 # allauth's login-by-code form, narrowed (signatories/account_forms.py): it asks the adapter
 # about the address as allauth's other forms do, and opens only an account owning it.
-ACCOUNT_FORMS = {"request_login_code": "signatories.account_forms.RequestLoginCodeForm"}
+# The reset form refuses, as the code form does, a network past its mail cap.
+ACCOUNT_FORMS = {
+    "request_login_code": "signatories.account_forms.RequestLoginCodeForm",
+    "reset_password": "signatories.account_forms.ResetPasswordForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_LOGOUT_ON_GET = False
 LOGIN_URL = "account_login"
@@ -267,7 +272,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("RATE_LIMIT_LOGIN_FAILED", default="10/m/ip,5/5m/key"),
     "request_login_code": env.str("RATE_LIMIT_LOGIN_CODE", default="20/m/ip,3/m/key,10/h/key"),
     "confirm_email": env.str("RATE_LIMIT_CONFIRM_EMAIL", default="1/3m/key"),
-    "reset_password": env.str("RATE_LIMIT_RESET_PASSWORD", default="20/m/ip,5/m/key"),
+    # Per address an hour, as for codes: a reset mail is counted per request whether or not the
+    # address has an account, so the refusal tells nothing.
+    "reset_password": env.str("RATE_LIMIT_RESET_PASSWORD", default="20/m/ip,5/m/key,10/h/key"),
 }
 LOGIN_REDIRECT_URL = "signatories:dashboard"
 

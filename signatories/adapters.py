@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
-from allauth.account.models import EmailConfirmation
+from allauth.account.models import EmailAddress, EmailConfirmation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -17,9 +18,27 @@ from coalition.links import absolute_url
 
 from .mailcontext import freeze, thaw
 from .models import Endorsement, Organization, OutgoingMail, User, hash_ip
-from .outbox import Rendered, outgoing_mail_queue_unrendered
+from .outbox import (
+    CONFIRMATION_KINDS,
+    Rendered,
+    address_mail_allowed,
+    caused_by_network,
+    current_network,
+    network_mail_cap_reached,
+    outgoing_mail_queue_unrendered,
+)
 
+logger = logging.getLogger(__name__)
 EMAIL_MAX_LENGTH = User._meta.get_field("email").max_length or 254
+# allauth's mail that lets its reader into an account. allauth counts an address nobody ever
+# confirmed (a sign-up typed by anyone, held past the network's cap or not) as an account's:
+# mailing it these would let a stranger have the site mail any address, past the sign form's
+# caps.
+SIGN_IN_KINDS = frozenset({"login_code", "password_reset_key", "password_reset_code"})
+
+
+def address_confirmed(email: str) -> bool:
+    return EmailAddress.objects.filter(email=email.lower(), verified=True).exists()
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -48,16 +67,42 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """allauth's mail goes through the outbox like ours: written now, rendered and sent
         by the worker, in the language of the account it goes to."""
+        kind = template_prefix.rsplit("/", 1)[-1]
+        if kind in SIGN_IN_KINDS and not address_confirmed(email):
+            # Whoever asked sees what an unknown address gets (ACCOUNT_PREVENT_ENUMERATION).
+            logger.info("No %s mail: the address was never confirmed", kind)
+            return
+        # Under `caused_by_network` the caller (the sign form, a reminder) applied the caps and
+        # decided what a refusal holds; otherwise the visitor's request caused this mail.
+        network = current_network()
+        if not network and (network := self.visitor_network()):
+            over_address_cap = kind in CONFIRMATION_KINDS and not address_mail_allowed(
+                email, CONFIRMATION_KINDS
+            )
+            if over_address_cap or network_mail_cap_reached(network):
+                logger.warning("No %s mail: automatic mail cap reached", kind)
+                return
         user = context.get("user")
         language = user.language if isinstance(user, User) else translation.get_language()
-        outgoing_mail_queue_unrendered(
-            kind=template_prefix.rsplit("/", 1)[-1],
-            to=email,
-            renderer="allauth",
-            template=template_prefix,
-            context=freeze({key: value for key, value in context.items() if key != "request"}),
-            language=language,
-        )
+        with caused_by_network(network):
+            outgoing_mail_queue_unrendered(
+                kind=kind,
+                to=email,
+                renderer="allauth",
+                template=template_prefix,
+                context=freeze({key: value for key, value in context.items() if key != "request"}),
+                language=language,
+            )
+
+    def visitor_network(self) -> str:
+        """The network of the signed-out visitor whose request is causing mail now, if any:
+        mail a signed-in person causes (a moderator's "release and send") is not capped."""
+        request = self.request
+        if request is None or getattr(request, "user", None) is None:
+            return ""
+        if request.user.is_authenticated:
+            return ""
+        return self.get_client_ip(request)
 
     def get_email_confirmation_url(
         self, request: HttpRequest | None, emailconfirmation: EmailConfirmation

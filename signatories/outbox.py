@@ -81,8 +81,33 @@ def caused_by_network(network: str) -> Iterator[None]:
         _network.reset(token)
 
 
+def current_network() -> str:
+    """The network that `caused_by_network` says is causing the mail queued now, if any."""
+    return _network.get()
+
+
 def automatic_mail_count(*, network: str, since: datetime) -> int:
     return OutgoingMail.objects.filter(network=network, created_at__gte=since).count()
+
+
+# A confirmation link, whichever message carries it: they share one address's share.
+CONFIRMATION_KINDS = ("email_confirmation_signup", "email_confirmation", "confirmation-reminder")
+
+
+def address_mail_allowed(email: str, kinds: tuple[str, ...]) -> bool:
+    """Within the address's share of these kinds: SIGN_MAIL_LIMIT mails per window at most."""
+    since = timezone.now() - timedelta(seconds=settings.SIGN_MAIL_WINDOW_SECONDS)
+    sent = OutgoingMail.objects.filter(to__iexact=email, kind__in=kinds, created_at__gte=since)
+    return sent.count() < settings.SIGN_MAIL_LIMIT
+
+
+def network_mail_cap_reached(network: str) -> bool:
+    """Whether this network has caused its share of automatic mail in the current window
+    (SIGN_MAIL_PER_NETWORK per SIGN_MAIL_WINDOW_SECONDS), whatever kind each mail was."""
+    if not network:
+        return False
+    since = timezone.now() - timedelta(seconds=settings.SIGN_MAIL_WINDOW_SECONDS)
+    return automatic_mail_count(network=network, since=since) >= settings.SIGN_MAIL_PER_NETWORK
 
 
 def outgoing_mail_queue(*, kind: str, message: EmailMessage) -> OutgoingMail:

@@ -3,17 +3,23 @@ saved and held; their mail waits for a moderator's "release and send"."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.test import Client
+from django.utils import timezone
 
 from letters.models import Letter
+from signatories import tasks
 from signatories.models import Endorsement, OutgoingMail
 from signatories.services.signing import MAIL_CAP_PER_NETWORK
 
-from .factories import LetterFactory
+from .factories import LetterFactory, OrganizationFactory
 from .helpers import confirmation_link, form_shown_seconds_ago, make_moderator, sign_form
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +137,153 @@ def test_a_forged_form_token_is_held_and_mails_nobody(
     assert response.status_code == 302  # the same answer as anyone
     assert "forged" in Endorsement.objects.get().held_reason
     assert not OutgoingMail.objects.exists()
+
+
+# The issue's attack: 36 sign-ups from one network fill its cap of 30 and leave 6 held; then
+# each held address is asked a password reset and a sign-in code.
+SIGN_IN_FORMS = ["/accounts/password/reset/", "/accounts/login/code/"]
+OTHER_IP = "198.51.100.77"
+NETWORK_CAP_REACHED = "Too many automatic emails have been sent from your network"
+
+
+def sign_up_thirty_six_from_one_network(on_commit: OnCommit, mailoutbox: list) -> list[str]:
+    """The held addresses."""
+    letter = LetterFactory()
+    with on_commit():
+        for n in range(36):
+            sign_as_stranger(letter, n)
+    assert len(mailoutbox) == 30
+    held = Endorsement.objects.filter(held_reason__contains=MAIL_CAP_PER_NETWORK)
+    assert held.count() == 6
+    return list(held.values_list("organization__user__email", flat=True))
+
+
+def test_held_sign_ups_get_no_reset_or_code_mail_and_the_answer_of_an_unknown_address(
+    settings, on_commit: OnCommit, mailoutbox: list
+) -> None:
+    assert settings.SIGN_MAIL_PER_NETWORK == 30
+    held = sign_up_thirty_six_from_one_network(on_commit, mailoutbox)
+    mailoutbox.clear()
+    for path in SIGN_IN_FORMS:
+        # From a network of their own, so that only the address decides.
+        unknown = Client(REMOTE_ADDR=OTHER_IP).post(path, {"email": "nobody@nowhere.example"})
+        for email in held:
+            with on_commit():
+                response = Client(REMOTE_ADDR=OTHER_IP).post(path, {"email": email})
+            assert (response.status_code, response["Location"]) == (
+                unknown.status_code,
+                unknown["Location"],
+            )
+    assert mailoutbox == []
+    assert (
+        not OutgoingMail.objects.filter(to__in=held)
+        .exclude(kind="email_confirmation_signup")
+        .exists()
+    )
+
+
+def test_an_unconfirmed_sign_up_that_was_mailed_gets_no_reset_or_code_mail_either(
+    on_commit: OnCommit, mailoutbox: list
+) -> None:
+    letter = LetterFactory()
+    with on_commit():
+        sign_as_stranger(letter, 1)
+    mailoutbox.clear()
+    for path in SIGN_IN_FORMS:
+        with on_commit():
+            response = Client(REMOTE_ADDR=OTHER_IP).post(
+                path, {"email": "victim1@elsewhere.example"}
+            )
+        assert response.status_code == 302
+    assert mailoutbox == []
+
+
+@pytest.mark.parametrize("path", SIGN_IN_FORMS)
+def test_a_network_past_its_cap_gets_no_reset_or_code_mail_and_is_told_why(
+    settings, on_commit: OnCommit, mailoutbox: list, path: str
+) -> None:
+    sign_up_thirty_six_from_one_network(on_commit, mailoutbox)
+    OrganizationFactory(user__email="staff@coalition.example.org")
+    mailoutbox.clear()
+    with on_commit():
+        refused = Client(REMOTE_ADDR=BOT_IP).post(path, {"email": "staff@coalition.example.org"})
+        unknown = Client(REMOTE_ADDR=BOT_IP).post(path, {"email": "nobody@nowhere.example"})
+    assert mailoutbox == []
+    # The same refusal for a known and an unknown address: it tells nothing about accounts.
+    for response in (refused, unknown):
+        assert response.status_code == 200
+        assert NETWORK_CAP_REACHED in response.content.decode()
+    # From another network the verified address signs in as usual.
+    with on_commit():
+        elsewhere = Client(REMOTE_ADDR=OTHER_IP).post(
+            path, {"email": "staff@coalition.example.org"}
+        )
+    assert elsewhere.status_code == 302
+    assert [m.to for m in mailoutbox] == [["staff@coalition.example.org"]]
+
+
+def test_reset_and_code_mail_count_towards_the_network_cap_of_the_sign_form(
+    settings, on_commit: OnCommit, mailoutbox: list
+) -> None:
+    assert settings.SIGN_MAIL_PER_NETWORK == 30
+    for n in range(30):
+        OrganizationFactory(user__email=f"member{n}@coalition.example.org")
+    with on_commit():
+        for n in range(30):
+            # 15 of each: within allauth's own 20 a minute per network for either form.
+            path = SIGN_IN_FORMS[n % 2]
+            response = Client(REMOTE_ADDR=BOT_IP).post(
+                path, {"email": f"member{n}@coalition.example.org"}
+            )
+            assert response.status_code == 302
+    assert len(mailoutbox) == 30
+    with on_commit():
+        sign_as_stranger(LetterFactory(), 99)
+    assert len(mailoutbox) == 30
+    assert MAIL_CAP_PER_NETWORK in Endorsement.objects.get().held_reason
+
+
+def test_a_reminder_counts_towards_its_networks_cap_and_waits_while_the_cap_is_used(
+    on_commit: OnCommit, mailoutbox: list
+) -> None:
+    letter = LetterFactory()
+    with on_commit():
+        for n in range(30):
+            sign_as_stranger(letter, n)
+    first = Endorsement.objects.get(organization__user__email="victim0@elsewhere.example")
+    Endorsement.objects.filter(pk=first.pk).update(signed_at=timezone.now() - timedelta(hours=25))
+    mailoutbox.clear()
+    with on_commit():
+        assert tasks.confirmation_reminders_send.delay().get() == 0
+    assert mailoutbox == []
+    # An hour later the network's mail is out of the window: the reminder goes, and counts.
+    OutgoingMail.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    with on_commit():
+        assert tasks.confirmation_reminders_send.delay().get() == 1
+    assert [m.to for m in mailoutbox] == [["victim0@elsewhere.example"]]
+    reminder = OutgoingMail.objects.get(kind="confirmation-reminder")
+    assert reminder.network == first.ip_hash != ""
+
+
+def test_one_address_gets_at_most_ten_reset_mails_an_hour_then_a_clear_refusal(
+    on_commit: OnCommit, mailoutbox: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    OrganizationFactory(user__email="member@coalition.example.org")
+    clock = SimpleNamespace(now=time.time())
+    monkeypatch.setattr(
+        allauth_ratelimit,
+        "time",
+        SimpleNamespace(time=lambda: clock.now, monotonic=time.monotonic, sleep=time.sleep),
+    )
+    pages = []
+    for n in range(11):
+        clock.now += 120  # two minutes apart: never over the five a minute
+        with on_commit():
+            pages.append(
+                Client(REMOTE_ADDR=f"198.51.100.{n}").post(
+                    "/accounts/password/reset/", {"email": "member@coalition.example.org"}
+                )
+            )
+    assert [page.status_code for page in pages] == [302] * 10 + [429]
+    assert "Too many" in pages[-1].content.decode()
+    assert len(mailoutbox) == 10

@@ -1,7 +1,9 @@
 """The one reminder to confirm: a signature whose address is still unconfirmed some hours after
 signing (CONFIRMATION_REMINDER_HOURS) gets a single reminder with a fresh confirmation link
 while its letter takes signatures, unless it was held for review (a bot check, a rate limit:
-those wait for a moderator's "release and send", never for a robot's reminder)."""
+those wait for a moderator's "release and send", never for a robot's reminder). A reminder is
+automatic mail of the network that signed: it counts towards that network's cap and the
+address's, and waits for a later sweep while either is used up."""
 
 from __future__ import annotations
 
@@ -17,12 +19,18 @@ from letters.models import Letter
 
 from .. import emails
 from ..models import Endorsement
+from ..outbox import (
+    CONFIRMATION_KINDS,
+    address_mail_allowed,
+    caused_by_network,
+    network_mail_cap_reached,
+)
 
 logger = logging.getLogger(__name__)
 Status = Endorsement.Status
 
 
-def _due() -> list[int]:
+def _due() -> list[tuple[int, str, str]]:
     cutoff = timezone.now() - timedelta(hours=settings.CONFIRMATION_REMINDER_HOURS)
     return list(
         Endorsement.objects.filter(
@@ -37,7 +45,7 @@ def _due() -> list[int]:
         )
         .exclude(organization__user__emailaddress__verified=True)
         .order_by("pk")
-        .values_list("pk", flat=True)[:1000]
+        .values_list("pk", "ip_hash", "organization__user__email")[:1000]
     )
 
 
@@ -47,7 +55,9 @@ def confirmation_reminders_send() -> int:
     one transaction with it: two beat runs at once cannot both remind, and a crash between
     the two leaves neither."""
     reminded = 0
-    for endorsement_id in _due():
+    for endorsement_id, ip_hash, email in _due():
+        if network_mail_cap_reached(ip_hash) or not address_mail_allowed(email, CONFIRMATION_KINDS):
+            continue
         with transaction.atomic():
             claimed = Endorsement.objects.filter(
                 pk=endorsement_id, reminded_at__isnull=True, status=Status.UNVERIFIED
@@ -66,9 +76,10 @@ def confirmation_reminders_send() -> int:
             # The same HMAC key allauth's own confirmation mail carries: the link opens the
             # confirmation page (signatories.views.email_confirm) like the first one.
             key = EmailConfirmationHMAC(address).key
-            emails.send_confirmation_reminder(
-                endorsement=endorsement, user=user, confirmation_key=key
-            )
+            with caused_by_network(ip_hash):
+                emails.send_confirmation_reminder(
+                    endorsement=endorsement, user=user, confirmation_key=key
+                )
             reminded += 1
     if reminded:
         logger.info("Reminded %s signatures to confirm their address", reminded)

@@ -6,20 +6,23 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 
 from allauth.account.models import EmailAddress, EmailConfirmation, EmailConfirmationHMAC
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from letters.models import Letter
 
 from .. import emails
-from ..models import Endorsement, Organization, OutgoingMail, User, normalized_email
-from ..outbox import automatic_mail_count, caused_by_network
+from ..models import Endorsement, Organization, User, normalized_email
+from ..outbox import (
+    CONFIRMATION_KINDS,
+    address_mail_allowed,
+    caused_by_network,
+    network_mail_cap_reached,
+)
 from .organizations import (
     OrganizationDetails,
     organization_create,
@@ -61,32 +64,12 @@ def _status_after_verification(letter: Letter) -> str:
     return Status.PENDING
 
 
-CONFIRMATION_KINDS = ("email_confirmation_signup", "email_confirmation")
 MAIL_CAP_PER_NETWORK = "automatic mail cap for this network reached: mail waits for a moderator"
-
-
-def _recent_mail_count(email: str, kinds: tuple[str, ...]) -> int:
-    since = timezone.now() - timedelta(seconds=settings.SIGN_MAIL_WINDOW_SECONDS)
-    return OutgoingMail.objects.filter(
-        to__iexact=email, kind__in=kinds, created_at__gte=since
-    ).count()
-
-
-def _network_over_cap(ip_hash: str) -> bool:
-    if not ip_hash:
-        return False
-    since = timezone.now() - timedelta(seconds=settings.SIGN_MAIL_WINDOW_SECONDS)
-    return automatic_mail_count(network=ip_hash, since=since) >= settings.SIGN_MAIL_PER_NETWORK
-
-
-def _address_mail_allowed(email: str, kinds: tuple[str, ...]) -> bool:
-    """Within the address's share: a few mails per window at most."""
-    return _recent_mail_count(email, kinds) < settings.SIGN_MAIL_LIMIT
 
 
 def _send_verification(request: HttpRequest | None, address: EmailAddress, ip_hash: str) -> None:
     """Queue the verify-your-email mail, unless this address had its share recently."""
-    if not _address_mail_allowed(address.email, CONFIRMATION_KINDS):
+    if not address_mail_allowed(address.email, CONFIRMATION_KINDS):
         logger.info("Verification mail not re-sent: cap reached for an address")
         return
     with caused_by_network(ip_hash):
@@ -171,7 +154,7 @@ def signatory_sign_up(
     gets a mail instead, so the form cannot be used to find out who has signed."""
     _ensure_open(letter)
     email = normalized_email(email)
-    over_cap = _network_over_cap(ip_hash)
+    over_cap = network_mail_cap_reached(ip_hash)
     if over_cap:
         logger.warning("Sign form: automatic mail cap reached for a network; mail withheld")
         held_reason = "; ".join(filter(None, [held_reason, MAIL_CAP_PER_NETWORK]))
@@ -236,7 +219,7 @@ def _sign_up_known_address(*, letter: Letter, email: str, ip_hash: str) -> None:
         if organization
         else None
     )
-    if _address_mail_allowed(email, ("already-registered",)):
+    if address_mail_allowed(email, ("already-registered",)):
         with caused_by_network(ip_hash):
             emails.send_already_registered(
                 email=email,
