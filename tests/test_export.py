@@ -271,6 +271,21 @@ def test_formula_like_cells_are_neutralised_in_csv_and_carried_as_they_are_in_js
     )
 
 
+def test_the_staff_csv_neutralises_a_formula_after_a_semicolon_and_full_width_forms(
+    moderator_client: Client, letter: Letter
+) -> None:
+    signatory(letter, "\uff1dHYPERLINK(A1)", "FR", city="Lyon;=1+1", contact_name="\uff20A1")
+    content = export(moderator_client, CSV_FORMAT)
+    [_, row] = csv_rows(content)
+    assert (row[0], row[4], row[7]) == ("'\uff1dHYPERLINK(A1)", "Lyon;'=1+1", "'\uff20A1")
+    # As Excel in a semicolon locale splits the line: the cell after "Lyon" is text.
+    [_, split] = csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";")
+    assert split[1].startswith("'=1+1")
+    # The workbook carries the value as it was typed (cells there are never evaluated).
+    sheet = openpyxl.load_workbook(io.BytesIO(export(moderator_client, XLSX_FORMAT))).active
+    assert sheet["E2"].value == "Lyon;=1+1"
+
+
 def test_formula_like_cells_stay_text_in_workbooks(
     moderator_client: Client, booby_trapped: Endorsement
 ) -> None:

@@ -13,7 +13,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.test import Client
 
-from coalition.spreadsheets import neutralize_formula
+from coalition.spreadsheets import FORMULA_TRIGGERS, neutralize_formula
 from letters.models import Letter
 from signatories.models import Endorsement, Organization
 
@@ -158,13 +158,50 @@ def test_csv_cells_a_spreadsheet_would_run_start_with_an_apostrophe(
         ("@x", "'@x"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("\uff0b41 22", "'\uff0b41 22"),
+        ("Peace;=1+1", "Peace;'=1+1"),
+        ("Peace;  -1", "Peace;  '-1"),
+        ("=1;=2", "'=1;'=2"),
+        ("+41 22 733 00 00", "'+41 22 733 00 00"),
         ("", ""),
         ("a=b", "a=b"),
         ("Friends & Allies", "Friends & Allies"),
+        ("Peace; Justice, Dignity", "Peace; Justice, Dignity"),
+        ("Health - Education", "Health - Education"),
     ],
 )
 def test_neutralize_formula(value: str, expected: str) -> None:
     assert neutralize_formula(value) == expected
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Peace;=1+1",
+        'Peace; =HYPERLINK("https://evil.example")',
+        "Peace\t@SUM(A1:A9)",
+        "Peace,+1",
+        "\uff1d1+1",
+        "\uff0b1",
+        "\uff0d1",
+        "\uff20SUM(A1:A9)",
+    ],
+)
+def test_a_formula_after_a_separator_or_in_full_width_stays_text_in_any_locale(
+    client: Client, letter: Letter, name: str
+) -> None:
+    EndorsementFactory(letter=letter, approved=True, organization__name=name)
+    response = client.get(f"/letters/{letter.slug}/signatories.csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    # A spreadsheet set to semicolons (Excel in French, Portuguese, Spanish) or tabs splits
+    # the file on those: no cell it makes may start with a formula, spaces trimmed or not.
+    for delimiter in (",", ";", "\t"):
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            for cell in row:
+                assert not cell.lstrip(" ").startswith(FORMULA_TRIGGERS), (delimiter, cell)
+    [row] = csv.DictReader(io.StringIO(text))
+    assert row["organisation"].replace("'", "") == name.replace("'", "")
 
 
 def test_csv_is_streamed_as_a_named_download_open_to_any_site(
