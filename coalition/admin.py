@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
 from django.contrib.admin.filters import SimpleListFilter
-from django.http import HttpRequest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object
 
 # The query parameters Django's own field filters use: `letter__id__exact`, `imported__exact`,
 # `signed_at__gte` / `signed_at__lt`, `held__isnull`...
@@ -33,6 +45,42 @@ class StrictLookupsMixin:
         return lookup in allowed
 
 
-class ModelAdmin(StrictLookupsMixin, admin.ModelAdmin):
-    """The base class of every admin on the site (with StrictLookupsMixin for those that
-    extend another admin, such as the accounts' UserAdmin)."""
+class ValidSelectionMixin(_ModelAdmin):
+    """A bulk action acts on ids of the list's own kind, or answers 400 with a page that says so.
+
+    Django filters the rows with `pk__in=` whatever `_selected_action` holds: `abc`, `1.5`, an
+    empty string or a null character raised a ValueError there, a 500 (an error mail, and a
+    moderator told the site is broken). Each value is checked as the primary key's own form
+    field would: its type, and its range (an id past the 64-bit range of the column)."""
+
+    def response_action(
+        self, request: HttpRequest, queryset: QuerySet[Any], *args: Any, **kwargs: Any
+    ) -> HttpResponse | None:
+        primary_key = self.model._meta.pk
+        assert primary_key is not None
+        for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
+            try:
+                primary_key.clean(value, None)
+            except ValidationError:
+                return self.bad_selection(request)
+        return super().response_action(request, queryset, *args, **kwargs)
+
+    def bad_selection(self, request: HttpRequest) -> TemplateResponse:
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("This selection could not be used"),
+            "opts": self.opts,
+            "message": _(
+                "The rows sent with this action are not rows of this list, so nothing was "
+                "changed. Please reload the list, tick the rows again and choose the action "
+                "once more."
+            ),
+        }
+        return TemplateResponse(request, "admin/bad_selection.html", context, status=400)
+
+
+class ModelAdmin(StrictLookupsMixin, ValidSelectionMixin, admin.ModelAdmin):
+    """The base class of every admin on the site (with StrictLookupsMixin and
+    ValidSelectionMixin for those that extend another admin, such as the accounts'
+    UserAdmin)."""

@@ -4,9 +4,14 @@ markup and formulas are kept as text and shown inert."""
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.contrib import admin
+from django.contrib.admin import ModelAdmin
+from django.contrib.auth.models import Group
 from django.db import (
     DataError,
     Error,
@@ -14,10 +19,11 @@ from django.db import (
     InterfaceError,
     OperationalError,
     ProgrammingError,
+    connection,
 )
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
-from django.urls import path
+from django.urls import path, reverse
 
 from coalition import errors
 from signatories.models import Endorsement, Organization, OutgoingMail, User
@@ -326,3 +332,79 @@ def test_only_an_unreachable_database_is_answered_with_503_and_a_retry(
     assert response.status_code == status
     assert shows in response.content.decode()
     assert response.has_header("Retry-After") == (status == 503)
+
+
+class _AnyPermission:
+    """Who decides which actions an admin offers, at collection time (no database yet)."""
+
+    is_active = is_staff = is_superuser = True
+
+    def has_perm(self, *args: object) -> bool:
+        return True
+
+
+def _admins_with_actions() -> list[ModelAdmin]:
+    request = RequestFactory().get("/")
+    request.user = _AnyPermission()  # type: ignore[assignment]
+    return [
+        model_admin
+        for model_admin in admin.site._registry.values()
+        if model_admin.get_actions(request)
+    ]
+
+
+def _huge_id(model_admin: ModelAdmin) -> str:
+    """One past the largest value the primary key's column holds."""
+    _low, high = connection.ops.integer_field_range(model_admin.model._meta.pk.get_internal_type())
+    return str(high + 1)
+
+
+@pytest.mark.parametrize(
+    "model_admin", _admins_with_actions(), ids=lambda model_admin: model_admin.opts.label
+)
+def test_a_malformed_bulk_selection_is_a_400_with_a_message_on_every_admin(
+    model_admin: ModelAdmin,
+) -> None:
+    root = User.objects.create_superuser(email="root@x.org", password="x" * 20)
+    client = Client()
+    client.force_login(root)
+    opts = model_admin.opts
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    request = RequestFactory().get(changelist)
+    request.user = root
+    action = next(iter(model_admin.get_actions(request)))
+    for value in ["abc", "", "1.5", "\x00", _huge_id(model_admin), str(uuid.uuid4())]:
+        response = client.post(
+            changelist, {"action": action, "index": "0", "_selected_action": [value]}
+        )
+        assert response.status_code == 400, (value, response.content[:300])
+        page = response.content.decode()
+        assert "The rows sent with this action are not rows of this list" in page, value
+        assert 'id="site-name"' in page  # the admin's own page, with its header
+    # A well-formed id still reaches the action, which finds no such row.
+    response = client.post(changelist, {"action": action, "index": "0", "_selected_action": ["1"]})
+    assert response.status_code in (200, 302)
+
+
+def test_a_well_formed_selection_still_acts_on_the_admins_django_and_allauth_register() -> None:
+    root = User.objects.create_superuser(email="root@x.org", password="x" * 20)
+    unverified = EmailAddress.objects.create(
+        user=OrganizationFactory().user, email="org@x.org", verified=False
+    )
+    client = Client()
+    client.force_login(root)
+    response = client.post(
+        reverse("admin:account_emailaddress_changelist"),
+        {"action": "make_verified", "index": "0", "_selected_action": [str(unverified.pk)]},
+    )
+    assert response.status_code == 302
+    unverified.refresh_from_db()
+    assert unverified.verified
+    moderators = Group.objects.get(name="Moderators")
+    confirmation = client.post(
+        reverse("admin:auth_group_changelist"),
+        {"action": "delete_selected", "index": "0", "_selected_action": [str(moderators.pk)]},
+    )
+    assert confirmation.status_code == 200
+    assert "Are you sure you want to delete the selected group?" in confirmation.content.decode()
+    assert "Moderators" in confirmation.content.decode()

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
 from allauth.account.models import EmailAddress
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
-from coalition.admin import StrictLookupsMixin
+from coalition.admin import StrictLookupsMixin, ValidSelectionMixin
 
 from ..models import User
 
@@ -30,7 +33,7 @@ class UserChangeForm(DjangoUserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(StrictLookupsMixin, DjangoUserAdmin):
+class UserAdmin(StrictLookupsMixin, ValidSelectionMixin, DjangoUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     list_display = ("email", "is_staff", "is_superuser", "is_active", "last_login", "date_joined")
@@ -69,3 +72,19 @@ class UserAdmin(StrictLookupsMixin, DjangoUserAdmin):
         elif not address.verified:
             address.verified = True
             address.save(update_fields=["verified"])
+
+
+# Registered by Django and allauth with admins of their own: re-registered so that their bulk
+# actions ("Delete selected", "Mark as verified") refuse a malformed selection like ours do.
+admin.site.unregister(Group)
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(Group)
+class GroupAdmin(ValidSelectionMixin, DjangoGroupAdmin):
+    pass
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(ValidSelectionMixin, AllauthEmailAddressAdmin):
+    pass
