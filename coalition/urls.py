@@ -10,6 +10,7 @@ from django.views.generic import RedirectView
 from signatories import views as signatories_views
 
 from . import health, languages, media
+from .admin import view_on_site
 
 # Staff sign in through allauth's login, so the admin gets its rate limits too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -66,6 +67,11 @@ accounts = [
 
 urlpatterns = [
     path("healthz/", health.healthz, name="healthz"),
+    # Before the admin's own route of the same address, which it replaces.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,13 +4,18 @@ sign-in code, a reset key or a confirmation link loses its text once sent."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail as django_mail
 from django.test import Client
+from django.utils import timezone
 
+from letters.models import Letter
 from signatories import outbox
-from signatories.models import OutgoingMail, User
+from signatories.models import Endorsement, OutgoingMail, User
 
 from .factories import EndorsementFactory, LetterFactory
 from .helpers import make_moderator
@@ -102,3 +107,36 @@ def test_a_sent_sign_in_secret_leaves_no_text_behind() -> None:
     assert secret.body_text == outbox.REMOVED_BODY
     notice.refresh_from_db()
     assert notice.body_text == "Thanks."
+
+
+def test_view_on_site_does_not_give_a_moderator_the_address_of_a_draft_or_unopened_letter(
+    client: Client,
+) -> None:
+    draft = LetterFactory(status=Letter.Status.DRAFT, slug="ceasefire-draft-embargoed")
+    unopened = LetterFactory(slug="opens-next-week", opens_at=timezone.now() + timedelta(days=7))
+    letters = ContentType.objects.get_for_model(Letter).pk
+    client.force_login(make_moderator())
+    # The attack: Django's shortcut redirects any staff member to the object's page.
+    for letter in (draft, unopened):
+        response = client.get(f"/admin/r/{letters}/{letter.pk}/")
+        assert response.status_code == 404
+        assert "Location" not in response
+        assert letter.slug not in response.content.decode()
+    # What moderators may see still has its shortcut (an endorsement has no page: 404 as ever).
+    endorsement = EndorsementFactory(letter=draft)
+    endorsements = ContentType.objects.get_for_model(Endorsement).pk
+    assert client.get(f"/admin/r/{endorsements}/{endorsement.pk}/").status_code == 404
+
+
+def test_view_on_site_still_takes_staff_who_may_view_letters_to_the_page(client: Client) -> None:
+    draft = LetterFactory(status=Letter.Status.DRAFT, slug="ceasefire-draft")
+    letters = ContentType.objects.get_for_model(Letter).pk
+    editor = make_moderator("editor@coalition.example.org")
+    editor.user_permissions.add(Permission.objects.get(codename="view_letter"))
+    client.force_login(editor)
+    response = client.get(f"/admin/r/{letters}/{draft.pk}/")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/letters/ceasefire-draft/")
+    assert client.get(f"/admin/r/{letters}/not-a-number/").status_code == 404
+    client.logout()
+    assert client.get(f"/admin/r/{letters}/{draft.pk}/")["Location"].startswith("/admin/login/")
