@@ -3,9 +3,11 @@
 An upload is never stored as it came: Pillow opens it with the raster decoders we allow (the
 type is read from the bytes, never from the name or the browser's word), refuses anything else
 (SVG can carry script; EPS would start Ghostscript), refuses a decompression bomb before
-decoding it, turns it upright, shrinks it and writes a new PNG or JPEG without its metadata
-(GPS positions in a phone's photo). The file on disk is therefore of the type its extension
-says, which is what the media view answers with."""
+decoding it, turns it upright, shrinks it and writes a new PNG or JPEG from its pixels alone:
+no metadata of any kind survives (EXIF with a phone's GPS position, XMP, a JPEG comment, PNG
+text chunks, a GIF comment, the colour profile, whose colours are first converted to sRGB).
+The file on disk is therefore of the type its extension says, which is what the media view
+answers with."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 # The decoders Pillow may try; everything else is refused without being parsed.
 ACCEPTED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
@@ -32,6 +34,7 @@ ACCEPTED_EXTENSIONS = ("png", "jpg", "jpeg", "webp", "gif")
 # 100,000 x 100,000 pixels and take gigabytes of memory.
 MAX_PIXELS = 40_000_000
 CONTENT_TYPES = {"png": "image/png", "jpg": "image/jpeg"}
+SRGB = ImageCms.createProfile("sRGB")
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,12 @@ def image_process(upload: UploadedFile, rule: ImageRule) -> ContentFile[bytes]:
         # Not an image we read, or a truncated or corrupt file that claimed to be one.
         raise not_an_image from None
     image.thumbnail((rule.max_width, rule.max_height), Image.Resampling.LANCZOS)
+    image = _in_srgb(image)
     out = io.BytesIO()
     if rule.format == "PNG":
         if image.mode not in ("RGB", "RGBA", "L", "LA"):
             image = image.convert("RGBA")
-        image.save(out, format="PNG", optimize=True)
+        _pixels_only(image).save(out, format="PNG", optimize=True)
     else:
         if image.mode in ("RGBA", "LA", "P"):
             # A transparent banner on white, as the page shows it.
@@ -105,8 +109,40 @@ def image_process(upload: UploadedFile, rule: ImageRule) -> ContentFile[bytes]:
             image = background
         elif image.mode != "RGB":
             image = image.convert("RGB")
-        image.save(out, format="JPEG", quality=85, optimize=True, progressive=True)
+        _pixels_only(image).save(out, format="JPEG", quality=85, optimize=True, progressive=True)
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{rule.extension}")
+
+
+def _in_srgb(image: Image.Image) -> Image.Image:
+    """The pixels converted from the image's colour profile to sRGB, which browsers assume of
+    an image without one: dropping an Adobe RGB or Display P3 profile without converting
+    would dull or shift every colour."""
+    profile = image.info.get("icc_profile")
+    if not profile:
+        return image
+    if image.mode in ("P", "PA"):
+        image = image.convert("RGBA")
+    alpha = image.getchannel("A") if "A" in image.getbands() else None
+    colours = image if alpha is None else image.convert("L" if image.mode == "LA" else "RGB")
+    try:
+        converted = ImageCms.profileToProfile(
+            colours, ImageCms.ImageCmsProfile(io.BytesIO(profile)), SRGB, outputMode="RGB"
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        # A profile littleCMS cannot read, or one for other pixels than these (a CMYK profile
+        # on an RGB image): the pixels are taken as they are, as a browser would show them.
+        return image
+    assert converted is not None
+    if alpha is not None:
+        converted.putalpha(alpha)
+    return converted
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """A new image of the same pixels and nothing else: Pillow's encoders write back what the
+    decoder read into `info` (a JPEG's comment, a GIF's comment into a JPEG, a colour
+    profile, EXIF), so the image is rebuilt rather than each key removed that we know of."""
+    return Image.frombytes(image.mode, image.size, image.tobytes())
 
 
 class ImageUploadField(forms.FileField):

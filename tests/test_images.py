@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from PIL import Image
+from PIL import Image, ImageCms
+from PIL.PngImagePlugin import PngInfo
 
 from letters.models import LetterInitiator
 from signatories.models import Endorsement, Organization
@@ -231,3 +232,79 @@ def test_erasing_an_organisation_without_a_public_record_deletes_its_logo(
     organization.refresh_from_db()
     assert not organization.logo
     assert not stored.exists()
+
+
+SECRET = b"SECRET-METADATA"
+
+
+def _with_xmp_segment(jpeg: bytes) -> bytes:
+    """A JPEG with an XMP packet (an APP1 segment) right after its start marker."""
+    payload = b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>" + SECRET + b"-XMP</x:xmpmeta>"
+    return jpeg[:2] + b"\xff\xe1" + (len(payload) + 2).to_bytes(2, "big") + payload + jpeg[2:]
+
+
+def _exif() -> bytes:
+    exif = Image.Exif()
+    exif[0x013B] = (SECRET + b"-EXIF").decode()  # Artist; a GPS block travels the same way
+    exif[0x0112] = 1
+    return exif.tobytes()
+
+
+def _srgb_profile() -> bytes:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def _png_with_text_chunks() -> bytes:
+    chunks = PngInfo()
+    chunks.add_text("Comment", (SECRET + b"-tEXt").decode())
+    chunks.add_itxt("XML:com.adobe.xmp", (SECRET + b"-iTXt").decode(), zip=False)
+    chunks.add_text("Author", (SECRET + b"-zTXt").decode(), zip=True)
+    return image_bytes("PNG", pnginfo=chunks, exif=_exif(), icc_profile=_srgb_profile())
+
+
+UPLOADS_WITH_METADATA = {
+    "jpeg: COM, EXIF, XMP, ICC": lambda: _with_xmp_segment(
+        image_bytes("JPEG", comment=SECRET + b"-COM", exif=_exif(), icc_profile=_srgb_profile())
+    ),
+    "png: tEXt, iTXt, zTXt, eXIf, iCCP": _png_with_text_chunks,
+    "gif: comment": lambda: image_bytes("GIF", comment=SECRET + b"-GIF"),
+    "webp: EXIF, XMP, ICC": lambda: image_bytes(
+        "WEBP", exif=_exif(), xmp=SECRET + b"-XMP", icc_profile=_srgb_profile()
+    ),
+}
+
+
+@pytest.mark.parametrize("rule", ["logo", "banner"])
+@pytest.mark.parametrize(
+    "make_upload", UPLOADS_WITH_METADATA.values(), ids=UPLOADS_WITH_METADATA.keys()
+)
+def test_no_metadata_of_any_kind_survives_the_re_encoding(
+    make_upload: Callable[[], bytes], rule: str
+) -> None:
+    from coalition.images import RULES, image_process
+
+    content = make_upload()
+    assert SECRET in content  # the upload does carry it
+    stored = image_process(upload(content, "upload.img"), RULES[rule]).read()
+    assert SECRET not in stored
+    for marker in (b"\xff\xfe", b"Exif\x00", b"http://ns.adobe.com/xap", b"ICC_PROFILE"):
+        assert marker not in stored, marker
+    for chunk in (b"tEXt", b"iTXt", b"zTXt", b"eXIf", b"iCCP"):
+        assert chunk not in stored, chunk
+    with Image.open(io.BytesIO(stored)) as image:
+        assert not set(image.info) & {"comment", "exif", "xmp", "icc_profile", "XML:com.adobe.xmp"}
+        assert not getattr(image, "text", {})
+        assert not image.getexif()
+        # The colours are those of the upload (sRGB in, sRGB out).
+        red, green, blue = image.convert("RGB").getpixel((10, 10))  # type: ignore[misc]
+        assert abs(red - 200) <= 4 and abs(green - 30) <= 4 and abs(blue - 60) <= 4
+
+
+def test_an_image_with_a_broken_colour_profile_is_kept_without_it() -> None:
+    from coalition.images import BANNER, image_process
+
+    content = image_bytes("JPEG", icc_profile=SECRET + b"-not-a-profile")
+    stored = image_process(upload(content, "broken.jpg"), BANNER).read()
+    assert SECRET not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert "icc_profile" not in image.info
