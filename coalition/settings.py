@@ -420,13 +420,21 @@ CELERY_BEAT_SCHEDULE["import-uploads-remove-stale"] = {
     "schedule": 900.0,
 }
 
-# The letter as a PDF (letters/pdf.py, docs/architecture.md "The letter as a PDF"): rendered by
-# the worker, stored under MEDIA_ROOT/letter-pdfs/, rendered again by beat at most every
-# PDF_REFRESH_SECONDS when its list or text changed. A reader who asks for one not rendered yet
-# queues it at most once per PDF_QUEUE_SECONDS and is asked to come back after PDF_RETRY_AFTER.
+# The letter as a PDF (letters/pdf.py, docs/architecture.md "The letter as a PDF"): rendered on
+# the Celery queue `pdf` by a worker of its own (`make pdf-worker`), so that no mail waits
+# behind a twenty-second render; stored under MEDIA_ROOT/letter-pdfs/. A change to a letter's
+# list has its PDFs rendered again PDF_CHANGE_DELAY_SECONDS later (one render per PDF for a
+# burst of changes), and beat looks at every PDF every PDF_REFRESH_SECONDS (a letter's text). A
+# reader who asks for one not rendered yet queues it at most once per PDF_QUEUE_SECONDS and
+# is asked to come back after PDF_RETRY_AFTER seconds.
 PDF_REFRESH_SECONDS = env.float("PDF_REFRESH_SECONDS", default=300.0)
+PDF_CHANGE_DELAY_SECONDS = env.int("PDF_CHANGE_DELAY_SECONDS", default=30)
 PDF_QUEUE_SECONDS = env.int("PDF_QUEUE_SECONDS", default=120)
-PDF_RETRY_AFTER = env.int("PDF_RETRY_AFTER", default=60)
+PDF_RETRY_AFTER = env.int("PDF_RETRY_AFTER", default=10)
+CELERY_TASK_ROUTES = {
+    "letters.tasks.letter_pdf_generate": {"queue": "pdf"},
+    "letters.tasks.letter_pdfs_refresh": {"queue": "pdf"},
+}
 CELERY_BEAT_SCHEDULE["letter-pdfs-refresh"] = {
     "task": "letters.tasks.letter_pdfs_refresh",
     "schedule": PDF_REFRESH_SECONDS,

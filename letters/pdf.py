@@ -2,17 +2,24 @@
 rendered by WeasyPrint (HarfBuzz shaping through Pango, so Arabic joins and runs right to left)
 from templates/letters/pdf/letter.html with the fonts vendored in static/fonts/.
 
-Rendering 5,000 names takes seconds and some hundred megabytes, so it happens only in the
-worker (letters/tasks.py): `letter_pdf_generate` writes one `LetterPdf` per letter, language
-and audience, and `letter_pdfs_refresh`, run by beat every PDF_REFRESH_SECONDS, renders again
-the ones whose list or text changed since. The view serves the stored file and never renders."""
+Rendering 5,000 names takes twenty seconds and some hundred megabytes, so it never happens in a
+request: `letter_pdf_generate` writes one `LetterPdf` per letter, language and audience, on the
+Celery queue `pdf` that a worker of its own consumes (a mail waiting behind four renders waited
+minutes). A change to a letter's list has its stored PDFs rendered again PDF_CHANGE_DELAY_SECONDS
+later, one render per PDF for a whole burst of changes (`letter_pdfs_list_changed`); beat's
+`letter_pdfs_refresh` catches the rest (a letter's text) every PDF_REFRESH_SECONDS. The view
+serves the stored file and never renders. Without a broker (`make run`), the same work runs in
+one background thread of the web process (`InProcessRenders`)."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
 import logging
+import queue
 import secrets
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -21,7 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connections, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -129,6 +136,9 @@ def letter_pdf_generate(*, letter_id: int, language: str, audience: str) -> bool
     """Render and store the PDF unless the stored one is already of this list and text.
     Safe to run twice: the second run finds the fingerprint unchanged. Returns whether it
     rendered."""
+    # From now on a change to the list must queue another render: this one may read the list
+    # before that change is committed.
+    cache.delete(_queued_key(letter_id, language, audience))
     letter = Letter.objects.public().with_translations().filter(pk=letter_id).first()
     if letter is None:
         return False
@@ -160,19 +170,15 @@ def letter_pdf_generate(*, letter_id: int, language: str, audience: str) -> bool
     return True
 
 
-def letter_pdfs_refresh() -> int:
-    """Beat: have every stored PDF whose list or text changed rendered again (the signatories
-    of an open letter come and go), each by a task of its own, so that as many workers as
-    there are render them side by side and this run takes a query per letter, not twenty
-    seconds per PDF. The interval bounds how often one PDF is rendered. Returns how many were
-    handed to the workers."""
-    letters = {
-        letter.pk: letter
-        for letter in Letter.objects.public()
-        .with_translations()
-        .filter(pdfs__isnull=False)
-        .distinct()
-    }
+def letter_pdfs_refresh(letter_id: int | None = None) -> int:
+    """Have every stored PDF (of one letter, when given) whose list or text changed rendered
+    again, each by a task of its own, so that this run takes a query per letter, not twenty
+    seconds per PDF. A PDF already waiting for a render is not queued twice. Returns how many
+    were handed to the renderer."""
+    public_letters = Letter.objects.public().with_translations().filter(pdfs__isnull=False)
+    if letter_id is not None:
+        public_letters = public_letters.filter(pk=letter_id)
+    letters = {letter.pk: letter for letter in public_letters.distinct()}
     list_parts = {pk: public.list_fingerprint(letter) for pk, letter in letters.items()}
     queued = 0
     for pdf in LetterPdf.objects.filter(letter_id__in=letters).order_by("letter_id", "pk"):
@@ -181,9 +187,27 @@ def letter_pdfs_refresh() -> int:
             continue
         key = _queued_key(letter.pk, pdf.language, pdf.audience)
         if cache.add(key, 1, timeout=settings.PDF_QUEUE_SECONDS):
-            _enqueue(letter.pk, pdf.language, pdf.audience, key)
+            _enqueue_generate(letter.pk, pdf.language, pdf.audience, key)
             queued += 1
     return queued
+
+
+def letter_pdfs_list_changed(*, letter_id: int) -> None:
+    """A signatory of the letter was approved, withdrawn, listed, unlisted or renamed (called
+    after commit): its stored PDFs are looked at again PDF_CHANGE_DELAY_SECONDS from the first
+    change, so that a burst of approvals costs one render per PDF, and the PDF lags its list
+    by that delay and a render, without beat."""
+    if not LetterPdf.objects.filter(letter_id=letter_id).exists():
+        return
+    key = f"letter-pdfs-list-changed:{letter_id}"
+    delay = max(1, settings.PDF_CHANGE_DELAY_SECONDS)
+    # The mark expires no later than the refresh starts: a change after it has expired may
+    # have come after the refresh read the list, so it schedules another.
+    if not cache.add(key, 1, timeout=delay):
+        return
+    from .tasks import letter_pdfs_refresh as task
+
+    _dispatch(task, (letter_id,), countdown=delay, on_failure=lambda: cache.delete(key))
 
 
 def _queued_key(letter_id: int, language: str, audience: str) -> str:
@@ -191,30 +215,85 @@ def _queued_key(letter_id: int, language: str, audience: str) -> str:
 
 
 def letter_pdf_request(*, letter: Letter, language: str, audience: str) -> None:
-    """Someone asked for a PDF that is not stored yet: have the worker render it, once per
+    """Someone asked for a PDF that is not stored yet: have the renderer render it, once per
     PDF_QUEUE_SECONDS however many readers ask meanwhile."""
     key = _queued_key(letter.pk, language, audience)
     if not cache.add(key, 1, timeout=settings.PDF_QUEUE_SECONDS):
         return
-    transaction.on_commit(lambda: _enqueue(letter.pk, language, audience, key))
+    transaction.on_commit(lambda: _enqueue_generate(letter.pk, language, audience, key))
 
 
-def _enqueue(letter_id: int, language: str, audience: str, key: str) -> None:
+def _enqueue_generate(letter_id: int, language: str, audience: str, key: str) -> None:
     from .tasks import letter_pdf_generate as task
 
+    _dispatch(task, (letter_id, language, audience), on_failure=lambda: cache.delete(key))
+
+
+def _dispatch(
+    task: Any, args: tuple[Any, ...], *, on_failure: Callable[[], object], countdown: float = 0
+) -> None:
+    """To the `pdf` queue; without a broker (eager tasks), to this process's render thread,
+    since an eager task would render inside the request that queued it."""
     app = task.app
-    breaker = None if app.conf.task_always_eager else redis_breaker(app.conf.broker_url)
-    if breaker is not None and not breaker.allow():
-        cache.delete(key)
+    if app.conf.task_always_eager:
+        in_process.submit(task.run, args, delay=countdown)
+        return
+    breaker = redis_breaker(app.conf.broker_url)
+    if not breaker.allow():
+        on_failure()
         return
     try:
-        task.delay(letter_id, language, audience)
+        task.apply_async(args, countdown=countdown or None)
     except Exception as exc:
-        # The reader is told to come back in a minute; the next request asks again.
-        if breaker is not None:
-            breaker.failed(exc)
-        cache.delete(key)
-        logger.warning("Could not enqueue the PDF of letter %s (%s)", letter_id, language)
+        # The reader is told to come back shortly; the next request asks again.
+        breaker.failed(exc)
+        on_failure()
+        logger.warning("Could not enqueue %s%r", task.name, args)
         return
-    if breaker is not None:
-        breaker.succeeded()
+    breaker.succeeded()
+
+
+class InProcessRenders:
+    """Without a broker, PDFs render in one daemon thread of the web process, one at a time
+    (each takes some hundred megabytes), in the order they were asked for; a delayed job waits
+    on a timer thread until it is due. What is waiting is lost when the process stops, as
+    eager tasks are: the next request or change asks again."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Callable[..., object], tuple[Any, ...]]] = (
+            queue.SimpleQueue()
+        )
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, job: Callable[..., object], args: tuple[Any, ...], *, delay: float) -> None:
+        if delay > 0:
+            timer = threading.Timer(delay, self._put, (job, args))
+            timer.daemon = True
+            timer.start()
+        else:
+            self._put(job, args)
+
+    def _put(self, job: Callable[..., object], args: tuple[Any, ...]) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._work, name="letter-pdf-renders", daemon=True
+                )
+                self._thread.start()
+        self._jobs.put((job, args))
+
+    def _work(self) -> None:
+        while True:
+            job, args = self._jobs.get()
+            try:
+                job(*args)
+            except Exception:
+                logger.exception("Rendering a letter's PDF failed (%r)", args)
+            finally:
+                # This thread's own connection: idle between renders, it would hold a
+                # PostgreSQL slot for nothing.
+                connections.close_all()
+
+
+in_process = InProcessRenders()

@@ -1,4 +1,4 @@
-"""The letter's PDF, rendered by the worker (letters/pdf.py)."""
+"""The letter's PDF, rendered by the worker of the `pdf` queue (letters/pdf.py)."""
 
 from __future__ import annotations
 
@@ -13,5 +13,5 @@ def letter_pdf_generate(letter_id: int, language: str, audience: str) -> bool:
 
 
 @shared_task(acks_late=True)
-def letter_pdfs_refresh() -> int:
-    return pdf.letter_pdfs_refresh()
+def letter_pdfs_refresh(letter_id: int | None = None) -> int:
+    return pdf.letter_pdfs_refresh(letter_id)

@@ -44,8 +44,9 @@ SEARCH_MAX_LENGTH = 100
 COUNT_MAX_AGE = 5
 EMBED_MAX_AGE = 60
 OPEN_DATA_MAX_AGE = 300
-# A stored PDF changes at most every PDF_REFRESH_SECONDS: a proxy may keep it a little.
-PDF_MAX_AGE = 300
+# A change to the list reaches the stored PDF within PDF_CHANGE_DELAY_SECONDS and a render: a
+# browser or proxy keeping it five minutes showed 32 signatories under a page that said 33.
+PDF_MAX_AGE = 60
 EMBED_HEIGHT = 230
 
 

@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count
 from django_countries.fields import Country
 
 from letters.models import Letter
@@ -155,21 +155,25 @@ def letter_list_by_country(letter: Letter, *, with_unlisted: bool) -> list[Count
 
 
 def list_fingerprint(letter: Letter) -> str:
-    """Changes whenever the printed list would: a signatory approved, withdrawn, listed or
-    unlisted, or an organisation edited. One aggregate query, no rows read: the refresh asks
-    it of every cached PDF every few minutes."""
-    figures = (
+    """Changes exactly when the printed list would: a signatory approved, withdrawn, listed or
+    unlisted, or the name, city or country of one printed. Not when a contact's name or address
+    changes: `organization.updated_at`, which every edit moves, had every PDF of the letter
+    rendered again for nothing. Reads those few columns of the approved rows (the names only of
+    the listed ones), ordered by id, so the same list gives the same value on any database."""
+    digest = hashlib.sha256()
+    rows = (
         Endorsement.objects.filter(letter=letter)
         .approved()
-        .aggregate(
-            approved=Count("id"),
-            listed=Count("id", filter=Q(listed_publicly=True)),
-            # Two swaps in one interval (one leaves, another joins) keep the counts but not
-            # the sum of ids.
-            listed_ids=Sum("id", filter=Q(listed_publicly=True)),
-            last_approved=Max("approved_at"),
-            last_edited=Max("organization__updated_at"),
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "listed_publicly",
+            "organization__country",
+            "organization__name",
+            "organization__city",
         )
     )
-    text = "|".join(str(figures[key]) for key in sorted(figures))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    for pk, listed_publicly, country, name, city in rows.iterator(chunk_size=5000):
+        printed = (pk, country, name, city) if listed_publicly else (pk, country)
+        digest.update(repr(printed).encode())
+    return digest.hexdigest()[:32]

@@ -24,6 +24,7 @@ from django.utils import translation
 
 from coalition import breaker
 from coalition.celery import app as celery_app
+from letters import pdf as letter_pdf
 
 from .factories import LetterFactory
 
@@ -67,6 +68,18 @@ def _tasks_run_in_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _pdfs_render_in_the_test(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a broker the web process renders PDFs in a thread of its own; that thread could
+    not see a test's uncommitted rows, so the render runs where it was asked for, at once,
+    unless the test is about that thread (marker `render_thread`)."""
+    if request.node.get_closest_marker("render_thread"):
+        return
+    monkeypatch.setattr(letter_pdf.in_process, "submit", lambda job, args, *, delay: job(*args))
 
 
 @pytest.fixture(autouse=True)
@@ -180,7 +193,9 @@ def start_worker(
     Without an argument it uses the broker the web side uses (REDIS_URL)."""
     workers: list[subprocess.Popen] = []
 
-    def start(broker_url: str | None = None, **extra_env: str) -> subprocess.Popen:
+    def start(
+        broker_url: str | None = None, *, queues: str = "celery", **extra_env: str
+    ) -> subprocess.Popen:
         if broker_url is None and (
             not django_settings.REDIS_URL or celery_app.conf.task_always_eager
         ):
@@ -208,6 +223,9 @@ def start_worker(
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
+                # The default queue sends mail; `pdf` is the PDF worker's (docs/deploy.md).
+                "--queues",
+                queues,
             ],
             cwd=Path(__file__).resolve().parent.parent,
             env=env,

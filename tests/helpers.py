@@ -7,9 +7,11 @@ import time
 
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.utils import timezone
 
+from letters.models import Letter
 from signatories.forms import BotTrapForm
-from signatories.models import User
+from signatories.models import Endorsement, Organization, User, normalize_name
 from signatories.services import moderation
 
 
@@ -48,3 +50,35 @@ def make_moderator(email: str = "moderator@coalition.example.org") -> User:
     user.save()
     user.groups.add(Group.objects.get(name=moderation.MODERATORS_GROUP))
     return user
+
+
+def approved_signatories_in_bulk(letter: Letter, count: int) -> None:
+    """`count` approved, listed organisations in twelve countries, inserted in bulk: a letter
+    as long as a large campaign's, whose PDF takes seconds to render."""
+    now = timezone.now()
+    users = User.objects.bulk_create(
+        User(email=f"bulk-{letter.pk}-{n}@org{n}.example.org", password="!") for n in range(count)
+    )
+    countries = ("FR", "SN", "BR", "KE", "IN", "DE", "LB", "MX", "PH", "ZA", "EG", "JP")
+    organizations = []
+    for n, user in enumerate(users):
+        name = f"Civil Society Network for Peace and Dignity {n}"
+        organizations.append(
+            Organization(
+                user=user,
+                name=name,
+                normalized_name=normalize_name(name),
+                country=countries[n % len(countries)],
+                city=("Dakar", "São Paulo", "Beirut", "")[n % 4],
+            )
+        )
+    Endorsement.objects.bulk_create(
+        Endorsement(
+            organization=organization,
+            letter=letter,
+            status=Endorsement.Status.APPROVED,
+            verified_at=now,
+            approved_at=now,
+        )
+        for organization in Organization.objects.bulk_create(organizations)
+    )

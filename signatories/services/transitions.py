@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from letters.models import Letter
+from letters.pdf import letter_pdfs_list_changed
 
 from .. import counts, emails
 from ..models import Endorsement, EndorsementEvent, User
@@ -60,7 +61,10 @@ def record_event(
 
 
 def refresh_count_on_commit(letter: Letter) -> None:
+    """Every change to who is approved or how they are listed passes here: the count, the
+    cached pages and the letter's stored PDFs follow it once it is committed."""
     transaction.on_commit(lambda: counts.signatory_count_refresh(letter=letter))
+    transaction.on_commit(lambda: letter_pdfs_list_changed(letter_id=letter.pk))
 
 
 def notify(endorsement: Endorsement) -> None:
