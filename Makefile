@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test worker beat lint fmt typecheck migrate check-browser admin-password bench
+.PHONY: run test worker pdf-worker beat lint fmt typecheck migrate check-browser admin-password bench
 
 # Compiled catalogues: built from the .po files in git (gettext's msgfmt), never committed.
 # Without them the site would be English only; the system check (coalition/checks.py) refuses
@@ -40,9 +40,16 @@ admin-password: $(STAMP)
 test: $(STAMP) $(MO)
 	$(BIN)/pytest
 
+# Mail and the other background work, on the default queue.
 worker: export DEBUG ?= True
 worker: $(STAMP)
-	$(BIN)/celery -A coalition worker --loglevel=info
+	$(BIN)/celery -A coalition worker --queues celery --loglevel=info
+
+# The letter's PDFs, on a queue of their own so that no mail waits behind a render; one at a
+# time, since each takes some hundred megabytes (docs/deploy.md).
+pdf-worker: export DEBUG ?= True
+pdf-worker: $(STAMP)
+	$(BIN)/celery -A coalition worker --queues pdf --concurrency 1 --loglevel=info --hostname pdf@%h
 
 beat: export DEBUG ?= True
 beat: $(STAMP)

@@ -1,5 +1,6 @@
 """The wiring, end to end: a real Celery worker on Redis delivers the mail to a real SMTP
-server; and mail written while the broker was unreachable goes out once it is back."""
+server; mail written while the broker was unreachable goes out once it is back; and no mail
+waits behind a PDF, which renders on a worker of its own."""
 
 from __future__ import annotations
 
@@ -8,14 +9,18 @@ import subprocess
 import time
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 
 from coalition.celery import app as celery_app
+from letters import pdf
+from letters.models import LetterPdf
 from signatories import outbox
 from signatories.models import Endorsement, OutgoingMail
 
 from .conftest import Inbox, free_port
-from .helpers import sign_form
+from .helpers import approved_signatories_in_bulk, sign_form
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -75,3 +80,47 @@ def test_mail_written_while_the_broker_is_unreachable_goes_out_when_it_is_back(
     assert [m["To"] for m in messages] == ["rania@friends-allies.example.org"]
     wait_until_sent()
     assert worker.poll() is None
+
+
+def wait_for_workers(count: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while len(celery_app.control.ping(timeout=0.5) or []) < count:
+        assert time.monotonic() < deadline, "the workers never answered"
+
+
+def test_a_confirmation_mail_goes_out_within_seconds_while_the_pdf_worker_renders(
+    client: Client, letter, smtp_server: tuple[Inbox, int], start_worker, settings
+) -> None:
+    inbox, _port = smtp_server
+    # Long enough that its PDF renders for well over ten seconds on a two-core machine.
+    approved_signatories_in_bulk(letter, 3500)
+    start_worker(queues="pdf", MEDIA_ROOT=str(settings.MEDIA_ROOT))
+    start_worker()
+    wait_for_workers(2)
+    pdf_url = reverse("letters:pdf", kwargs={"slug": letter.slug})
+    assert client.get(pdf_url).status_code == 503
+    queued = pdf._queued_key(letter.pk, "en", "public")
+    deadline = time.monotonic() + 20
+    while cache.get(queued) is not None:  # the PDF worker clears it as it starts the render
+        assert time.monotonic() < deadline, "the PDF worker never started the render"
+        time.sleep(0.1)
+    render_started = time.monotonic()
+
+    response = client.post(f"/letters/{letter.slug}/sign/", sign_form())
+    assert response.status_code == 302
+    signed = time.monotonic()
+    # Before: the one worker took the mail after the render (233 s behind four of them).
+    (message,) = inbox.wait_for(1, timeout=10)
+    delivered = time.monotonic()
+    assert message["To"] == "rania@friends-allies.example.org"
+    assert delivered - signed < 10
+    assert not LetterPdf.objects.exists(), "the PDF was no longer rendering: no overlap shown"
+
+    deadline = time.monotonic() + 90
+    while not LetterPdf.objects.exists():
+        assert time.monotonic() < deadline, "the PDF worker never stored the PDF"
+        time.sleep(0.5)
+    print(
+        f"mail delivered {delivered - signed:.1f} s after signing; "
+        f"the PDF took {time.monotonic() - render_started:.1f} s"
+    )
