@@ -16,6 +16,14 @@ cost one rendering a second, not a thousand. Otherwise a page lives PUBLIC_PAGE_
 here (the deadline's "3 days left" moves on) and carries `Cache-Control: public,
 max-age=N, stale-while-revalidate=2N, stale-if-error=5N` for a CDN or nginx in front.
 
+Canonical addresses only: a page is kept under a key made of its path, its language and the
+canonical values of the parameters that name its content (`?country=BR&page=2`). Any other
+parameter (`?utm_source=`, `?x=1`, `?Country=`) is dropped and the reader is served the
+canonical page; `?country=br` and `?page=01` are read as the page's own links write them. A
+value that names nothing (`?country=QQ`, `?page=7000`) is the view's 404, which is never
+kept. So the keys a reader can make are bounded by the data: letters x languages x (countries
+with listed signatories x their pages).
+
 The cache is Redis (coalition.cache degrades to a miss when Redis fails): one round trip
 reads the stamp and the page together, and each process keeps the pages it served last.
 """
@@ -23,7 +31,6 @@ reads the stamp and the page together, and each process keeps the pages it serve
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +40,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -41,16 +48,44 @@ from django.utils.cache import get_max_age, patch_cache_control
 
 GENERATION_KEY = "public-pages:generation"
 
-# The pages served from the cache, and the query parameters each may carry (anything else,
-# a search or a tracking id, is rendered afresh and not kept). Values are checked so that no
-# one can fill the cache with `?page=1a`, `?page=1b`…
-PAGES: dict[tuple[str, str], dict[str, re.Pattern[str]]] = {
+
+def _country_code(value: str) -> str | None:
+    """BR for `br` or ` BR `, as the list reads it (letters.views); None for what cannot be a
+    code. Whether a country with that code has signatories is the view's to say: it answers
+    404 for one that has none, and a 404 is never kept."""
+    code = value.strip().upper()
+    return code if len(code) == 2 and code.isascii() and code.isalpha() else None
+
+
+def _page_number(value: str) -> str | None:
+    """`007` is page 7 and page 1 is the list itself (`""`), as the page's own links write
+    them; None for what is no page. A page past the end is the view's 404, never kept."""
+    value = value.strip()
+    if not (value.isascii() and value.isdigit() and len(value) <= 6) or int(value) == 0:
+        return None
+    return "" if int(value) == 1 else str(int(value))
+
+
+def _no_search(value: str) -> str | None:
+    """A search is this reader's own: rendered afresh and not kept. An empty one (the filter
+    form sends `q=`) is no search."""
+    return None if value.strip() else ""
+
+
+# The pages served from the cache, and the query parameters that name their content, each
+# with its canonical form ("" is the parameter's absence; None: not to be served from the
+# cache). The key is made of those canonical values alone, and every other parameter (a
+# tracking id, `?x=1`) is dropped before the page is rendered: the reader gets the canonical
+# page from the canonical key, so that no query string can add an entry.
+Canonical = Callable[[str], str | None]
+PAGES: dict[tuple[str, str], dict[str, Canonical]] = {
     ("letters", "home"): {},
     ("letters", "detail"): {},
     ("letters", "embed"): {},
     ("letters", "signatories"): {
-        "country": re.compile(r"[A-Za-z]{2}"),
-        "page": re.compile(r"[1-9][0-9]{0,5}"),
+        "country": _country_code,
+        "page": _page_number,
+        "q": _no_search,
     },
     ("letters_data", "count_json"): {},
 }
@@ -86,6 +121,7 @@ class CachedPage:
 @dataclass(frozen=True)
 class Plan:
     key: str
+    query: str  # the canonical query string, the only one the page is rendered with
     shared: bool  # may a cache in front keep the answer?
     vary_language: bool  # an unprefixed page: English, or a redirect to the browser's language
 
@@ -103,22 +139,36 @@ def _page(path: str) -> tuple[str, str] | None:
     return page if page in PAGES else None
 
 
+def _canonical_query(request: HttpRequest, page: tuple[str, str]) -> str | None:
+    """The query string of the page's canonical form (`country=BR&page=2`), or None when the
+    request is not for the cache: a search, or a value that names nothing (rendered afresh,
+    where the view answers 404). Of a repeated parameter the last value counts, as for the
+    view (`QueryDict.get`)."""
+    canonical = PAGES[page]
+    params: dict[str, str] = {}
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            return None  # refused with a 400 by coalition.errors.BadInputMiddleware
+        reading = canonical.get(name)
+        if reading is None:
+            continue
+        value = reading(values[-1])
+        if value is None:
+            return None
+        if value:
+            params[name] = value
+    return urlencode(sorted(params.items()))
+
+
 def _plan(request: HttpRequest, page: tuple[str, str] | None) -> Plan | None:
     """How to serve this request for `page` from the cache, or None when it must not be."""
     if page is None or any(name in request.COOKIES for name in PRIVATE_COOKIES):
         return None
-    allowed = PAGES[page]
-    namespace = page[0]
-    if allowed is None:
+    query = _canonical_query(request, page)
+    if query is None:
         return None
-    params = []
-    for name, values in request.GET.lists():
-        pattern = allowed.get(name)
-        if pattern is None or len(values) != 1 or not pattern.fullmatch(values[0]):
-            return None
-        params.append((name, values[0].upper() if name == "country" else values[0]))
     language, shared, vary_language = "", True, False
-    if namespace in TRANSLATED_NAMESPACES:
+    if page[0] in TRANSLATED_NAMESPACES:
         language = translation.get_language_from_path(request.path_info) or ""
         if not language:
             chosen = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
@@ -127,9 +177,10 @@ def _plan(request: HttpRequest, page: tuple[str, str] | None) -> Plan | None:
             language, vary_language = settings.LANGUAGE_CODE, True
             # English because of a choice this cache in front cannot see: not for it to keep.
             shared = not chosen
-    address = f"{language}:{request.path}?{urlencode(sorted(params))}"
+    address = f"{language}:{request.path}?{query}"
     return Plan(
         key="public-page:" + hashlib.sha256(address.encode()).hexdigest(),
+        query=query,
         shared=shared,
         vary_language=vary_language,
     )
@@ -197,7 +248,8 @@ class PublicPageCacheMiddleware:
         if plan is None:
             response = self.get_response(request)
             if route is not None:
-                # A signed-in reader's page, or a search: right for this reader only.
+                # A signed-in reader's page, a search, or the 404 for a value that names
+                # nothing: right for this reader only.
                 patch_cache_control(response, private=True)
             return response
         now = time.time()
@@ -227,6 +279,11 @@ class PublicPageCacheMiddleware:
 
     def _render(self, request: HttpRequest, plan: Plan, now: float) -> HttpResponseBase:
         generation = self.generation  # as read before rendering: a change during it shows
+        if request.META.get("QUERY_STRING", "") != plan.query:
+            # Rendered as its canonical form: the page's links (the language switcher's
+            # among them) carry no parameter of this one reader's to everyone it is served to.
+            request.META["QUERY_STRING"] = plan.query
+            request.GET = QueryDict(plan.query)
         response = self.get_response(request)
         if not _keepable(response):
             return response

@@ -5,7 +5,7 @@ from urllib.parse import quote, urlencode
 
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.http import (
     FileResponse,
     Http404,
@@ -175,19 +175,67 @@ def _page_link(query: str, country_code: str, number: int) -> str:
     return "?" + urlencode({name: value for name, value in params.items() if value})
 
 
+def _page_number(value: str) -> int | None:
+    """The page a `?page=` names (none: the first), or None for what is no page number."""
+    value = value.strip()
+    if not value:
+        return 1
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+
+
+def _not_in_the_list(
+    request: HttpRequest, letter: Letter, message: str, back_query: str, back_label: str
+) -> HttpResponse:
+    """404 for a list that does not exist (a country without signatories, a page past the
+    end): only the pages that name real content are answered and kept in the page cache, so
+    that no one can fill it with `?country=QQ` or `?page=7000`."""
+    list_url = reverse("letters:signatories", kwargs={"slug": letter.slug})
+    back = (list_url + back_query).removesuffix("?")
+    return render(
+        request,
+        "letters/signatories_404.html",
+        {"letter": letter, "message": message, "back_url": back, "back_label": back_label},
+        status=404,
+    )
+
+
 @require_safe
 def signatories(request: HttpRequest, slug: str) -> HttpResponse:
     letter = _public_letter(slug)
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    country_code = _country_filter(request.GET.get("country", ""))
+    asked_country = request.GET.get("country", "").strip()
+    country_code = _country_filter(asked_country)
     per_country = public.listed_per_country(letter, query)
     count = public.signatory_count(letter)  # read second: a refresh above updated it too
+    if asked_country and country_code not in (
+        public.listed_per_country(letter) if query else per_country
+    ):
+        message = (
+            _("No organisation from %(country)s is listed among the signatories of this letter.")
+            % {"country": Country(code=country_code).name}
+            if country_code
+            else _("There is no country with this code.")
+        )
+        return _not_in_the_list(
+            request, letter, message, _page_link(query, "", 1), _("See all signatories")
+        )
     all_countries = public.countries_by_name(per_country)
     shown = [code for code, _name in all_countries if code == country_code or not country_code]
     total = sum(per_country[code] for code in shown)
     # Page arithmetic only: the total is already known, so no COUNT over every signatory.
     paginator = Paginator(range(total), SIGNATORIES_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    try:
+        page = paginator.page(_page_number(request.GET.get("page", "")) or 0)
+    except InvalidPage:
+        pages = paginator.num_pages
+        message = ngettext(
+            "There is no such page: this list has %(count)s page.",
+            "There is no such page: this list has %(count)s pages.",
+            pages,
+        ) % {"count": number_format(pages, force_grouping=True)}
+        return _not_in_the_list(
+            request, letter, message, _page_link(query, country_code, 1), _("Go to the first page")
+        )
     link = partial(_page_link, query, country_code)
     return render(
         request,

@@ -44,10 +44,13 @@ def names(page: str) -> list[str]:
     return [name.replace("&amp;", "&") for name in found]
 
 
-def sign(letter: Letter, name: str, country: str, **organization: str) -> None:
+def sign(
+    letter: Letter, name: str, country: str, listed_publicly: bool = True, **organization: str
+) -> None:
     EndorsementFactory(
         letter=letter,
         approved=True,
+        listed_publicly=listed_publicly,
         organization__name=name,
         organization__country=country,
         **{f"organization__{key}": value for key, value in organization.items()},
@@ -144,16 +147,53 @@ def test_filter_by_country_shows_only_that_country(client: Client, letter: Lette
     assert '<option value="FR">France (1)</option>' in page
 
 
-def test_a_country_without_signatories_says_so(client: Client, letter: Letter) -> None:
-    sign(letter, "Amis de la Paix", "FR")
-    page = signatories_page(client, letter, "?country=JP")
-    assert names(page) == []
-    assert "No listed signatory from Japan yet." in page
+def not_in_the_list(client: Client, letter: Letter, query: str) -> str:
+    response = client.get(f"/letters/{letter.slug}/signatories/{query}")
+    assert response.status_code == 404
+    return response.content.decode()
 
 
-def test_an_unknown_country_code_is_ignored(client: Client, letter: Letter) -> None:
+def test_a_country_without_listed_signatories_is_a_404_that_names_it(
+    client: Client, letter: Letter
+) -> None:
     sign(letter, "Amis de la Paix", "FR")
-    assert names(signatories_page(client, letter, "?country=ZZ")) == ["Amis de la Paix"]
+    sign(letter, "Quiet Japan Org", "JP", listed_publicly=False)
+    page = not_in_the_list(client, letter, "?country=jp")
+    assert "No organisation from Japan is listed among the signatories of this letter." in page
+    assert f'<a href="/letters/{letter.slug}/signatories/">See all signatories</a>' in page
+    assert "Quiet Japan Org" not in page
+
+
+@pytest.mark.parametrize("query", ["?country=ZZ", "?country=Brazil", "?q=paix&country=QQ"])
+def test_an_unknown_country_code_is_a_404_with_a_link_to_the_list(
+    client: Client, letter: Letter, query: str
+) -> None:
+    sign(letter, "Amis de la Paix", "FR")
+    page = not_in_the_list(client, letter, query)
+    assert "There is no country with this code." in page
+    assert "Amis de la Paix" not in page
+    back = "?q=paix" if "q=" in query else ""
+    assert f'<a href="/letters/{letter.slug}/signatories/{back}">See all signatories</a>' in page
+
+
+@pytest.mark.parametrize("number", ["0", "-1", "1a", "²", "1_0", "99999999999", "2"])
+def test_a_page_that_is_not_in_the_list_is_a_404_with_a_link_to_the_first(
+    client: Client, letter: Letter, number: str
+) -> None:
+    sign(letter, "Amis de la Paix", "FR")
+    page = not_in_the_list(client, letter, f"?country=FR&page={number}")
+    assert "There is no such page: this list has 1 page." in page
+    assert f'<a href="/letters/{letter.slug}/signatories/?country=FR">Go to the first page</a>' in (
+        page
+    )
+
+
+@pytest.mark.parametrize("query", ["?page=1", "?page=01", "?page=", "?country=&q=", "?country=fr"])
+def test_the_first_page_answers_under_each_of_its_spellings(
+    client: Client, letter: Letter, query: str
+) -> None:
+    sign(letter, "Amis de la Paix", "FR")
+    assert names(signatories_page(client, letter, query)) == ["Amis de la Paix"]
 
 
 def test_search_finds_names_whatever_the_case_and_accents(client: Client, letter: Letter) -> None:
@@ -195,8 +235,11 @@ def test_long_lists_are_split_into_pages_that_keep_the_filters(
     assert "(4) · continued" in second
     assert 'aria-current="page"' in second
 
-    beyond = signatories_page(client, letter, "?q=peace&page=99")
-    assert names(beyond) == names(second)
+    beyond = not_in_the_list(client, letter, "?q=peace&page=99")
+    assert "There is no such page: this list has 2 pages." in beyond
+    assert f'<a href="/letters/{letter.slug}/signatories/?q=peace">Go to the first page</a>' in (
+        beyond
+    )
 
 
 def test_page_links_carry_the_filters_and_nothing_else(
