@@ -260,6 +260,25 @@ def test_a_list_that_does_not_exist_is_a_404_with_a_link_back_and_is_never_kept(
     assert kept_pages() == set()
 
 
+def test_a_host_that_allowed_hosts_refuses_gets_a_400_from_the_cache_too(
+    client: Client, letter: Letter
+) -> None:
+    """Before, a page in the cache was served (200) to any Host while the same request on a
+    miss was refused: ALLOWED_HOSTS held only until the page was first kept."""
+    path = f"/letters/{letter.slug}/"
+    miss = Client().get(path, HTTP_HOST="evil.example")
+    assert miss.status_code == 400
+    assert client.get(path).status_code == 200
+    assert len(kept_pages()) == 1
+    hit = client.get(path, HTTP_HOST="evil.example")  # this process's memory holds the page
+    assert hit.status_code == 400
+    assert hit.content == miss.content
+    assert letter.title not in hit.content.decode()
+    other_process = Client().get(path, HTTP_HOST="evil.example")  # the page is in Redis
+    assert other_process.status_code == 400
+    assert client.get(path)["Age"]  # the site's own host is still served from the cache
+
+
 def test_an_unprefixed_first_visit_still_goes_to_the_browsers_language(
     client: Client, letter: Letter
 ) -> None:
