@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from . import reasons
 from .models import Endorsement, Organization, normalized_email
 from .services.organizations import OrganizationDetails
 from .services.signing import EndorsementChoices
@@ -253,14 +254,15 @@ class BotTrapForm(forms.Form):
         return self.REPEATED if cache.get(key, owner) == owner else self.OTHER_ADDRESS
 
     def suspicion(self) -> str:
-        """Why this submission looks automated, or "" when it does not."""
+        """Why this submission looks automated (a code of signatories.reasons), or "" when it
+        does not."""
         if not self.is_valid():
-            return "malformed bot trap"
+            return reasons.BOT_TRAP_MALFORMED
         if self.cleaned_data["leave_empty"]:
-            return "honeypot filled"
+            return reasons.HONEYPOT_FILLED
         shown_at = self._shown_at()
         if shown_at is None:
-            return "form token missing or forged"
+            return reasons.TOKEN_FORGED
         if time.time() - shown_at < settings.SIGN_MIN_SECONDS:
-            return "form sent faster than a person can fill it"
+            return reasons.SENT_TOO_FAST
         return ""

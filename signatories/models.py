@@ -19,6 +19,8 @@ from django_countries.fields import CountryField
 from coalition.images import ProcessedImageField
 from letters.models import Letter, language_choices
 
+from . import reasons
+
 
 def normalize_name(name: str) -> str:
     """Fold case, accents, punctuation and spacing: "Médecins  du-Monde" -> "medecins du monde"."""
@@ -180,6 +182,10 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def duplicate_hints(self) -> list[str]:
+        """Why it may be a duplicate, in the reader's language."""
+        return reasons.describe_all(self.duplicate_reasons)
+
     def derive_fields(self) -> None:
         """The fields computed from others (the folded name that search and duplicate checks
         compare, the website's domain): set here, by whoever writes an organisation."""
@@ -268,9 +274,10 @@ class Endorsement(models.Model):
         verbose_name=_("decided by"),
     )
     rejection_reason = models.TextField(_("reason given"), max_length=1000, blank=True)
-    held_reason = models.CharField(
+    # Codes and their parameters (signatories.reasons), put into words when shown.
+    held_reasons = models.JSONField(
         _("held for review because"),
-        max_length=300,
+        default=list,
         blank=True,
         help_text=_(
             "Rate limit, honeypot or a form sent too fast: reviewed by a person even when "
@@ -312,6 +319,10 @@ class Endorsement(models.Model):
     def __str__(self) -> str:
         return f"{self.organization} → {self.letter}"
 
+    def held_for(self) -> list[str]:
+        """Why it waits for a person, in the reader's language."""
+        return reasons.describe_all(self.held_reasons)
+
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.APPROVED and self.listed_publicly
@@ -340,6 +351,10 @@ class EndorsementEvent(models.Model):
         max_length=200,
         help_text=_("The person's email, or the system step that made the change."),
     )
+    # Why, as a code (signatories.reasons) when the system wrote it; `reason` holds what a
+    # person typed (a rejection's reason).
+    reason_code = models.CharField(max_length=40, blank=True, editable=False)
+    reason_params = models.JSONField(default=dict, blank=True, editable=False)
     reason = models.TextField(_("why"), blank=True)
     at = models.DateTimeField(_("when"), auto_now_add=True)
 
@@ -350,6 +365,15 @@ class EndorsementEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+    def why(self) -> str:
+        """In the reader's language when the system wrote it; as typed when a person did."""
+        if self.reason_code:
+            return reasons.describe({"code": self.reason_code, "params": self.reason_params})
+        return self.reason
+
+    def by(self) -> str:
+        return reasons.describe_actor(self.actor_label)
 
 
 class OutgoingMail(models.Model):

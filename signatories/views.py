@@ -30,6 +30,7 @@ from .forms import (
     OrganizationForm,
 )
 from .models import Endorsement, Organization, User, domain_of
+from .reasons import OVER_DOMAIN_LIMIT, OVER_NETWORK_LIMIT, Reason
 from .services import organizations, signing, updates
 
 # The address the "check your mail" page names: a signed cookie of its own, so that signing
@@ -54,21 +55,21 @@ def _get_endorsement_for_user(request: AuthenticatedHttpRequest, code: str) -> E
     )
 
 
-def _held_reasons(request: HttpRequest, *, email: str, trap: BotTrapForm | None) -> str:
+def _held_reasons(request: HttpRequest, *, email: str, trap: BotTrapForm | None) -> list[Reason]:
     """Why this signature should wait for a person, if it should: over a rate limit, or
     looking automated. It is recorded either way, and the answer is the same."""
-    reasons = []
+    held = []
     limits: list[tuple[str, str | None]] = [("sign", None)]
     if email:
         limits.append(("sign_domain", domain_of(email)))
     refused = throttle.consume(request, limits)
     if "sign" in refused:
-        reasons.append("rate limit per network")
+        held.append(Reason(OVER_NETWORK_LIMIT))
     if "sign_domain" in refused:
-        reasons.append("rate limit per email domain")
+        held.append(Reason(OVER_DOMAIN_LIMIT))
     if trap is not None and (suspicion := trap.suspicion()):
-        reasons.append(suspicion)
-    return "; ".join(reasons)
+        held.append(Reason(suspicion))
+    return held
 
 
 def _ip_hash(request: HttpRequest) -> str:
@@ -116,7 +117,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
                     email=email,
                     details=organization_form.details(),
                     choices=endorsement_form.choices(),
-                    held_reason=_held_reasons(request, email=email, trap=trap),
+                    held_reasons=_held_reasons(request, email=email, trap=trap),
                     ip_hash=_ip_hash(request),
                     # A double click gets one mail; a forged form token is a bot's, and no
                     # mail goes to whatever address it typed.
@@ -173,7 +174,7 @@ def _sign_signed_in(request: AuthenticatedHttpRequest, letter: Letter) -> HttpRe
                 letter=letter,
                 details=organization_form.details() if organization_form is not None else None,
                 choices=endorsement_form.choices(),
-                held_reason=_held_reasons(request, email="", trap=None),
+                held_reasons=_held_reasons(request, email="", trap=None),
                 ip_hash=_ip_hash(request),
                 language=get_language(),
             )

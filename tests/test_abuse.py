@@ -41,7 +41,7 @@ def test_a_dozen_organisations_from_one_office_sign_within_an_hour_unhindered() 
     for n in range(12):
         sign_from(OFFICE_IP, letter, n)
     assert Endorsement.objects.count() == 12
-    assert not Endorsement.objects.exclude(held_reason="").exists()
+    assert not Endorsement.objects.exclude(held_reasons=[]).exists()
     assert OutgoingMail.objects.filter(kind="email_confirmation_signup").count() == 12
 
 
@@ -54,9 +54,11 @@ def test_over_the_network_limit_signatures_are_held_for_review_with_the_same_ans
         for n in range(5):
             sign_from(OFFICE_IP, letter, n)
     assert Endorsement.objects.count() == 5  # nothing dropped
-    held = Endorsement.objects.exclude(held_reason="")
+    held = Endorsement.objects.exclude(held_reasons=[])
     assert held.count() == 2
-    assert "rate limit per network" in held.first().held_reason
+    assert held.first().held_for() == [
+        "More signatures from this network than the sign form allows."
+    ]
     # A held signature still gets its confirmation mail, but waits for a person afterwards.
     last = held.order_by("signed_at").last()
     message = next(m for m in mailoutbox if m.to == [last.organization.user.email])
@@ -72,7 +74,7 @@ def test_another_network_is_not_slowed_down_by_a_busy_one(settings) -> None:
     for n in range(3):
         sign_from(OFFICE_IP, letter, n)
     sign_from("198.51.100.20", letter, 99)
-    assert Endorsement.objects.get(organization__name="Organisation number 99").held_reason == ""
+    assert Endorsement.objects.get(organization__name="Organisation number 99").held_reasons == []
 
 
 def test_over_the_email_domain_limit_signatures_are_held(settings) -> None:
@@ -83,8 +85,10 @@ def test_over_the_email_domain_limit_signatures_are_held(settings) -> None:
             f"/letters/{letter.slug}/sign/",
             sign_form(name=f"Org {n}", email=f"person{n}@same-domain.example"),
         )
-    held = Endorsement.objects.exclude(held_reason="")
-    assert [e.held_reason for e in held] == ["rate limit per email domain"]
+    held = Endorsement.objects.exclude(held_reasons=[])
+    assert [e.held_for() for e in held] == [
+        ["More signatures from this email domain than the sign form allows."]
+    ]
 
 
 def test_x_forwarded_for_is_ignored_unless_proxies_are_trusted(settings) -> None:
@@ -94,7 +98,7 @@ def test_x_forwarded_for_is_ignored_unless_proxies_are_trusted(settings) -> None
         Client(REMOTE_ADDR=OFFICE_IP, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").post(
             f"/letters/{letter.slug}/sign/", sign_form(name=f"Org {n}", email=f"a{n}@b{n}.org")
         )
-    assert Endorsement.objects.exclude(held_reason="").count() == 1
+    assert Endorsement.objects.exclude(held_reasons=[]).count() == 1
 
 
 def test_a_filled_honeypot_is_held_for_review_and_answered_like_anyone_else(
@@ -102,7 +106,9 @@ def test_a_filled_honeypot_is_held_for_review_and_answered_like_anyone_else(
 ) -> None:
     response = client.post(f"/letters/{letter.slug}/sign/", sign_form(leave_empty="http://spam"))
     assert response.status_code == 302
-    assert Endorsement.objects.get().held_reason == "honeypot filled"
+    assert Endorsement.objects.get().held_for() == [
+        "A field hidden from people, which only bots fill in, was filled in."
+    ]
 
 
 def test_a_form_sent_faster_than_a_person_can_fill_it_is_held(
@@ -112,12 +118,12 @@ def test_a_form_sent_faster_than_a_person_can_fill_it_is_held(
         f"/letters/{letter.slug}/sign/", sign_form(started=form_shown_seconds_ago(0))
     )
     assert response.status_code == 302
-    assert "faster than a person" in Endorsement.objects.get().held_reason
+    assert "faster than a person" in " ".join(Endorsement.objects.get().held_for())
 
 
 def test_a_forged_form_timestamp_is_held(client: Client, letter: Letter) -> None:
     client.post(f"/letters/{letter.slug}/sign/", sign_form(started="1700000000:forged"))
-    assert "forged" in Endorsement.objects.get().held_reason
+    assert "forged" in " ".join(Endorsement.objects.get().held_for())
 
 
 def test_the_sign_form_hides_the_honeypot_from_people(client: Client, letter: Letter) -> None:

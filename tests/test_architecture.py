@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("coalition", "letters", "signatories")
 
@@ -86,3 +88,99 @@ def test_no_module_imports_one_that_imports_it_back() -> None:
         if name not in state:
             visit(name, [name])
     assert cycles == []
+
+
+# An endorsement's status, dates, decision and hold have one writer (CONVENTIONS.md, "One owner
+# per life cycle"): signatories/services/lifecycle.py.
+LIFECYCLE = ROOT / "signatories" / "services" / "lifecycle.py"
+WRITING_METHODS = {"update", "create", "get_or_create", "update_or_create", "bulk_create"}
+
+
+def _names_endorsements(node: ast.AST) -> bool:
+    return "ndorsement" in ast.unparse(node)
+
+
+def life_cycle_writes(source: str, owned: frozenset[str]) -> list[str]:
+    """Each place in `source` that writes one of the `owned` fields of an endorsement: an
+    attribute set (`endorsement.status = ...`, `setattr(e, "held_reasons", ...)`), or a keyword
+    of a call that writes endorsements (`Endorsement(status=...)`, `....update(decided_by=...)`,
+    `changes={"status": ...}`). `status` is a field of other models too: it counts only on
+    something named after endorsements."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if (
+                    isinstance(target, ast.Attribute)
+                    and target.attr in owned
+                    and (target.attr != "status" or _names_endorsements(target.value))
+                ):
+                    found.append(f"line {node.lineno}: sets {ast.unparse(target)}")
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if (
+                isinstance(func, ast.Name)
+                and func.id == "setattr"
+                and len(node.args) > 1
+                and isinstance(node.args[1], ast.Constant)
+                and node.args[1].value in owned
+            ):
+                found.append(f"line {node.lineno}: setattr {node.args[1].value}")
+            writes = (isinstance(func, ast.Name) and func.id == "Endorsement") or (
+                isinstance(func, ast.Attribute)
+                and func.attr in WRITING_METHODS
+                and _names_endorsements(func.value)
+            )
+            for keyword in node.keywords:
+                if writes and keyword.arg in owned:
+                    found.append(f"line {node.lineno}: {ast.unparse(func)}({keyword.arg}=...)")
+                dict_of_fields = keyword.arg == "changes" or (writes and keyword.arg == "defaults")
+                if dict_of_fields and isinstance(keyword.value, ast.Dict):
+                    for key in keyword.value.keys:
+                        if isinstance(key, ast.Constant) and key.value in owned:
+                            found.append(f"line {node.lineno}: {keyword.arg} {key.value}")
+    return found
+
+
+def test_only_the_life_cycle_module_writes_an_endorsements_status_dates_and_decision() -> None:
+    from signatories.services.lifecycle import OWNED_FIELDS
+
+    writers = {
+        str(path.relative_to(ROOT)): writes
+        for path in project_modules().values()
+        if path != LIFECYCLE and (writes := life_cycle_writes(path.read_text(), OWNED_FIELDS))
+    }
+    assert writers == {}
+    assert life_cycle_writes(LIFECYCLE.read_text(), OWNED_FIELDS) != []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "endorsement.status = Status.UNVERIFIED",
+        "row.held_reasons = []",
+        "setattr(endorsement, 'withdrawn_at', None)",
+        "Endorsement(organization=o, letter=l, approved_at=now)",
+        "Endorsement.objects.filter(pk=1).update(decided_by=None)",
+        "organization.endorsements.update(status='pending')",
+        "transition(endorsement_id=1, changes={'rejection_reason': ''})",
+        "Endorsement.objects.get_or_create(pk=1, defaults={'status': 'approved'})",
+    ],
+)
+def test_the_life_cycle_check_sees_each_way_of_writing(source: str) -> None:
+    from signatories.services.lifecycle import OWNED_FIELDS
+
+    assert len(life_cycle_writes(source, OWNED_FIELDS)) == 1
+
+
+def test_the_life_cycle_check_leaves_other_models_and_reads_alone() -> None:
+    from signatories.services.lifecycle import OWNED_FIELDS
+
+    source = (
+        "mail.status = OutgoingMail.Status.SENT\n"
+        "Endorsement.objects.filter(status='approved', held_reasons=[]).count()\n"
+        "OutgoingMail.objects.filter(pk=1).update(status='sent')\n"
+        "Letter.objects.get_or_create(slug='s', defaults={'status': 'open'})\n"
+    )
+    assert life_cycle_writes(source, OWNED_FIELDS) == []

@@ -442,8 +442,10 @@ def queue_of(letter: Letter, count: int) -> list[Endorsement]:
             organization__name=f"International Federation of Human Rights Leagues, chapter {n}",
             organization__kind=Organization.Kind.NETWORK,
             organization__possible_duplicate=n % 3 == 0,
-            organization__duplicate_reasons=["Same website domain as another organisation."],
-            held_reason="Signed from a network that signed 5 times in an hour" if n % 4 else "",
+            organization__duplicate_reasons=[
+                {"code": "same-website", "params": {"domain": "fidh.example", "other": "FIDH"}}
+            ],
+            held_reasons=[{"code": "over-network-limit", "params": {}}] if n % 4 else [],
             imported=n % 5 == 0,
         )
         Endorsement.objects.filter(pk=endorsement.pk).update(

@@ -38,7 +38,7 @@ def test_normalising_folds_case_accents_and_punctuation() -> None:
 def test_an_organisation_unlike_any_other_is_not_flagged() -> None:
     organization = create("omar@relief.example.org")
     assert not organization.possible_duplicate
-    assert organization.duplicate_reasons == []
+    assert organization.duplicate_hints() == []
 
 
 def test_same_website_domain_is_flagged() -> None:
@@ -47,7 +47,7 @@ def test_same_website_domain_is_flagged() -> None:
     )
     organization = create("omar@relief.example.org", name="Completely Different")
     assert organization.possible_duplicate
-    assert any("Same website domain" in reason for reason in organization.duplicate_reasons)
+    assert any("Same website domain" in reason for reason in organization.duplicate_hints())
 
 
 def test_same_name_and_country_after_normalising_is_flagged() -> None:
@@ -60,7 +60,7 @@ def test_same_name_and_country_after_normalising_is_flagged() -> None:
     )
     organization = create("omar@relief.example.org", name="Syrian Relief Network")
     assert organization.possible_duplicate
-    assert any("Same name and country" in reason for reason in organization.duplicate_reasons)
+    assert any("Same name and country" in reason for reason in organization.duplicate_hints())
 
 
 def test_same_name_in_another_country_is_not_flagged() -> None:
@@ -77,7 +77,7 @@ def test_same_name_in_another_country_is_not_flagged() -> None:
 def test_email_domain_unlike_the_website_is_flagged() -> None:
     organization = create("relief.network@gmail.example.com")
     assert organization.possible_duplicate
-    assert any("does not match the website" in reason for reason in organization.duplicate_reasons)
+    assert any("does not match the website" in reason for reason in organization.duplicate_hints())
 
 
 def test_a_subdomain_email_matches_its_website() -> None:
@@ -97,4 +97,4 @@ def test_a_look_alike_name_in_the_same_country_is_flagged(look_alike: str) -> No
     create("omar@relief.example.org", name="Amnesty International", website="")
     organization = create("someone@other.example", name=look_alike, website="")
     assert organization.possible_duplicate
-    assert "Same name and country as “Amnesty International”." in organization.duplicate_reasons
+    assert "Same name and country as “Amnesty International”." in organization.duplicate_hints()

@@ -183,7 +183,7 @@ def test_a_new_city_on_a_published_endorsement_goes_back_to_review(
     assert endorsement.status == Endorsement.Status.PENDING
     page = Client().get(f"/letters/{endorsement.letter.slug}/signatories/").content.decode()
     assert "scam.example" not in page
-    assert endorsement.events.last().reason == (
+    assert endorsement.events.last().why() == (
         "Changed by the organisation after publication: city."
     )
 
@@ -200,9 +200,9 @@ def test_a_new_description_on_a_publish_first_letter_stays_public_and_is_flagged
         )
     endorsement.refresh_from_db()
     assert endorsement.status == Endorsement.Status.APPROVED
-    assert endorsement.held_reason == (
+    assert endorsement.held_for() == [
         "Changed by the organisation after publication: type, short description."
-    )
+    ]
     assert endorsement.decided_by is None
 
 

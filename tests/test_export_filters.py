@@ -169,7 +169,7 @@ def coalition(letter: Letter) -> Letter:
             country=country,
             kind=kind,
             possible_duplicate=bool(extra.get("duplicate")),
-            duplicate_reasons=["Same website domain as another organisation."]
+            duplicate_reasons=[{"code": "same-name", "params": {"other": "Another"}}]
             if extra.get("duplicate")
             else [],
         )
@@ -179,9 +179,9 @@ def coalition(letter: Letter) -> Letter:
             approved_at=datetime.fromisoformat(signed).replace(hour=13, tzinfo=UTC)
             if status == Status.APPROVED
             else None,
-            held_reason="Signed from a network that signed 5 times in an hour"
+            held_reasons=[{"code": "over-network-limit", "params": {}}]
             if extra.get("held")
-            else "",
+            else [],
             wants_updates=bool(extra.get("updates")),
             language=extra.get("language", ""),
             imported=bool(extra.get("imported")),

@@ -143,7 +143,7 @@ def test_a_new_logo_sends_a_published_endorsement_back_to_review(
         member.post("/account/details/", details(organization, logo=upload(image_bytes())))
     endorsement.refresh_from_db()
     assert endorsement.status == Endorsement.Status.PENDING
-    reason = endorsement.events.last().reason
+    reason = endorsement.events.last().why()
     assert reason == "Changed by the organisation after publication: logo."
 
 

@@ -275,3 +275,36 @@ def test_after_this_was_not_me_the_owners_own_submission_replaces_the_squatters_
         Client().post(confirmation_link(mail_to_victim(mailoutbox)[-1]))
     assert "Rede Solidária" in public_list(letter)
     assert "Attacker Chosen Name" not in public_list(letter)
+
+
+def test_the_audit_trail_of_a_refused_and_resubmitted_signature_reads_as_it_happened(
+    on_commit: OnCommit, mailoutbox: list
+) -> None:
+    letter = publish_on_verification()
+    with on_commit():
+        sign(letter, ATTACKER_IP, **ATTACKER_DETAILS)
+    with on_commit():
+        Client().post(confirmation_link(mail_to_victim(mailoutbox)[-1]), {"decline": "1"})
+    with on_commit():
+        sign(letter, OWNER_IP, **OWNER_DETAILS)
+    endorsement = Endorsement.objects.get(organization__user__email=VICTIM)
+    trail = [
+        (event.from_status, event.to_status, event.why()) for event in endorsement.events.all()
+    ]
+    assert trail == [
+        ("", "unverified", ""),
+        ("unverified", "withdrawn", "The owner of the address said they did not sign."),
+        (
+            "withdrawn",
+            "unverified",
+            "Replaced by a new submission from the same unconfirmed address.",
+        ),
+    ]
+    assert endorsement.status == Endorsement.Status.UNVERIFIED
+    assert endorsement.withdrawn_at is None
+    with on_commit():
+        Client().post(confirmation_link(mail_to_victim(mailoutbox)[-1]))
+    endorsement.refresh_from_db()
+    assert endorsement.status == Endorsement.Status.APPROVED
+    assert (endorsement.withdrawn_at, endorsement.verified_at is not None) == (None, True)
+    assert endorsement.events.last().from_status == "unverified"

@@ -146,8 +146,8 @@ def test_the_command_imports_hundreds_of_organisations_from_dozens_of_countries(
     }
     held = endorsements.filter(status="pending")
     assert all(name[0] in "=@" for name in held.values_list("organization__name", flat=True))
-    assert set(held.values_list("held_reason", flat=True)) == {
-        "Imported name starts like a spreadsheet formula"
+    assert {" ".join(endorsement.held_for()) for endorsement in held} == {
+        "The imported name looks like a spreadsheet formula."
     }
     assert len(set(endorsements.values_list("organization__country", flat=True))) == 42
     stored = set(Organization.objects.values_list("name", flat=True))
@@ -517,7 +517,7 @@ def test_the_file_wins_over_an_unconfirmed_online_sign_up_with_its_address(
     squatter = Organization.objects.get(name="Totally Real NGO")
     assert squatter.user.email != VICTIM
     assert squatter.possible_duplicate
-    assert "Friends of the Earth Senegal" in " ".join(squatter.duplicate_reasons)
+    assert "Friends of the Earth Senegal" in " ".join(squatter.duplicate_hints())
     # The link mailed for the sign-up publishes nothing, whoever follows it.
     with on_commit():
         Client().post(link)
@@ -605,7 +605,7 @@ def test_a_confirmed_sign_up_with_the_same_name_and_another_address_does_not_tak
     assert created.website == "https://greenpeace.org/africa"
     assert created.endorsements.get(letter=letter).status == "approved"
     assert created.possible_duplicate
-    assert "Same name and country as “Greenpeace Ghana”." in created.duplicate_reasons
+    assert "Same name and country as “Greenpeace Ghana”." in created.duplicate_hints()
     assert not mallory.endorsements.filter(letter=letter).exists()
     public = Client().get(f"/letters/{letter.slug}/").content.decode()
     assert "greenpeace.org/africa" in public

@@ -240,7 +240,7 @@ def test_a_name_like_a_formula_is_flagged_in_the_preview_and_held_for_review(
     assert "1 endorsement imported and approved; 1 endorsement imported, awaiting review" in done
     hostile = Endorsement.objects.get(organization__name=HOSTILE)
     assert hostile.status == Status.PENDING
-    assert hostile.held_reason == "Imported name starts like a spreadsheet formula"
+    assert hostile.held_for() == ["The imported name looks like a spreadsheet formula."]
     assert Endorsement.objects.get(organization__name="Amal").status == Status.APPROVED
     assert signatory_count(publishing_letter)["signatories"] == 1
 

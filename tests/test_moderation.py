@@ -148,7 +148,7 @@ def test_the_list_shows_flag_email_domain_and_duplicate_warning(
     endorsement = pending(letter, "Amis de la Terre", country="SN")
     Organization.objects.filter(pk=endorsement.organization_id).update(
         possible_duplicate=True,
-        duplicate_reasons=["Same name and country as “Amis”."],
+        duplicate_reasons=[{"code": "same-name", "params": {"other": "Amis"}}],
         website_domain="amis-terre.example.sn",
     )
     page = moderator_client.get(CHANGELIST).content.decode()
@@ -263,7 +263,7 @@ def test_bulk_rejection_asks_for_an_optional_reason_then_rejects_with_it(
         assert endorsement.status == Status.REJECTED
         assert endorsement.rejection_reason == reason
         event = endorsement.events.get(to_status=Status.REJECTED)
-        assert (event.actor, event.reason) == (moderator, reason)
+        assert (event.actor, event.why()) == (moderator, reason)
     assert len(mailoutbox) == 2
     assert all(reason in m.body for m in mailoutbox)
     assert mailoutbox[0].subject == f"Your endorsement of “{letter.title}” was not accepted"
@@ -610,11 +610,13 @@ def test_endorsements_held_by_the_abuse_checks_can_be_listed_and_say_why(
     moderator_client: Client, letter: Letter
 ) -> None:
     held = pending(letter, "Held Org")
-    Endorsement.objects.filter(pk=held.pk).update(held_reason="Signed within 2 seconds.")
+    Endorsement.objects.filter(pk=held.pk).update(
+        held_reasons=[{"code": "sent-too-fast", "params": {}}]
+    )
     pending(letter, "Ordinary Org")
     assert shown_names(moderator_client.get(CHANGELIST, {"held": "yes"})) == ["Held Org"]
     page = moderator_client.get(f"{CHANGELIST}{held.pk}/change/").content.decode()
-    assert "Signed within 2 seconds." in page
+    assert "The form was sent faster than a person can fill it in." in page
 
 
 def test_a_decision_from_a_page_opened_before_another_moderators_decision_changes_nothing(

@@ -166,7 +166,7 @@ def test_signing_from_a_shared_network_is_a_hint_for_moderators(
     sign_from_one_network(letter, on_commit, ["Neighbour 0", "Neighbour 1"])
     second = Organization.objects.get(name="Neighbour 1")
     assert second.possible_duplicate
-    assert any("same network" in reason for reason in second.duplicate_reasons)
+    assert any("same network" in reason for reason in second.duplicate_hints())
     assert not Organization.objects.get(name="Neighbour 0").possible_duplicate
 
 
@@ -180,7 +180,7 @@ def test_the_shared_network_hint_survives_confirming_and_correcting_the_details(
     second = Organization.objects.get(name="Neighbour One")
     assert second.user.emailaddress_set.get().verified
     assert second.possible_duplicate
-    assert any("“Neighbour 0”" in reason for reason in second.duplicate_reasons)
+    assert any("“Neighbour 0”" in reason for reason in second.duplicate_hints())
 
 
 def test_private_fields_never_reach_public_pages(client: Client) -> None:
@@ -230,7 +230,7 @@ def test_ipv6_clients_are_counted_by_their_64_prefix(letter: Letter, settings) -
         Client(REMOTE_ADDR=ip).post(
             f"/letters/{letter.slug}/sign/", sign_form(name=f"V6 {n}", email=f"a@v{n}.example.org")
         )
-    held = Endorsement.objects.exclude(held_reason="").values_list("organization__name", flat=True)
+    held = Endorsement.objects.exclude(held_reasons=[]).values_list("organization__name", flat=True)
     assert list(held) == ["V6 1"]
 
 
@@ -255,13 +255,13 @@ def test_erasing_an_organisation_takes_its_name_out_of_others_hints_and_its_netw
 ) -> None:
     sign_from_one_network(letter, on_commit, ["To Be Erased", "Neighbour"])
     neighbour = Organization.objects.get(name="Neighbour")
-    assert any("“To Be Erased”" in reason for reason in neighbour.duplicate_reasons)
+    assert any("“To Be Erased”" in reason for reason in neighbour.duplicate_hints())
     assert OutgoingMail.objects.filter(to="x@n0.example.org").exclude(network="").exists()
 
     privacy.organization_erase(organization=Organization.objects.get(name="To Be Erased"))
 
     neighbour.refresh_from_db()
     assert neighbour.possible_duplicate
-    assert not any("To Be Erased" in reason for reason in neighbour.duplicate_reasons)
-    assert any("“Erased organisation”" in reason for reason in neighbour.duplicate_reasons)
+    assert not any("To Be Erased" in reason for reason in neighbour.duplicate_hints())
+    assert any("“Erased organisation”" in reason for reason in neighbour.duplicate_hints())
     assert not OutgoingMail.objects.filter(to__endswith=".invalid").exclude(network="").exists()

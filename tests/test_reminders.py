@@ -86,7 +86,9 @@ def test_a_held_signature_gets_no_reminder(
     letter: Letter, on_commit: OnCommit, mailoutbox: list
 ) -> None:
     endorsement = sign(letter, on_commit, mailoutbox)
-    Endorsement.objects.filter(pk=endorsement.pk).update(held_reason="honeypot field filled")
+    Endorsement.objects.filter(pk=endorsement.pk).update(
+        held_reasons=[{"code": "honeypot-filled", "params": {}}]
+    )
     signed_hours_ago(endorsement, 48)
 
     assert remind(on_commit) == 0

@@ -195,14 +195,19 @@ def test_the_review_page_shows_details_checks_candidates_and_history_side_by_sid
         city="Beirut",
     )
     Endorsement.objects.filter(pk=endorsement.pk).update(
-        held_reason="Signed from a network that signed 5 times in an hour",
+        held_reasons=[{"code": "over-network-limit", "params": {}}],
         comment="We stand with Syrian civil society.",
         wants_updates=True,
         language="ar",
     )
     Organization.objects.filter(pk=endorsement.organization_id).update(
         possible_duplicate=True,
-        duplicate_reasons=["Same website domain (pbi.example.org) as “Peace Brigades”."],
+        duplicate_reasons=[
+            {
+                "code": "same-website",
+                "params": {"domain": "pbi.example.org", "other": "Peace Brigades"},
+            }
+        ],
     )
 
     page = unescape(moderator_client.get(review_url(endorsement)).content.decode())
@@ -214,7 +219,7 @@ def test_the_review_page_shows_details_checks_candidates_and_history_side_by_sid
     ) in page
     assert "someone@gmail.example.com" in page
     assert "differs from the website (pbi.example.org)" in page
-    assert "Signed from a network that signed 5 times in an hour" in page
+    assert "More signatures from this network than the sign form allows." in page
     assert "Same website domain (pbi.example.org) as “Peace Brigades”." in page
     assert "We stand with Syrian civil society." in page
     assert "Beirut" in page

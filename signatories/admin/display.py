@@ -44,7 +44,7 @@ def duplicate_flag(organization: Organization) -> SafeString | str:
     if not organization.possible_duplicate:
         return ""
     return format_html(
-        '<span title="{}">⚠ {}</span>', " ".join(organization.duplicate_reasons), _("yes")
+        '<span title="{}">⚠ {}</span>', " ".join(organization.duplicate_hints()), _("yes")
     )
 
 

@@ -171,7 +171,7 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
                 "fields": (
                     "letter",
                     "status",
-                    "held_reason",
+                    "held_for",
                     "comment",
                     "listed_publicly",
                     "wants_updates",
@@ -232,7 +232,7 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
                 badge(
                     _("duplicate?"),
                     kind="duplicate",
-                    title=" ".join(organization.duplicate_reasons),
+                    title=" ".join(organization.duplicate_hints()),
                 )
             )
         website_domain, email_domain = organization.website_domain, organization.email_domain
@@ -245,8 +245,8 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
                     % {"email": email_domain, "site": website_domain},
                 )
             )
-        if obj.held_reason:
-            tags.append(badge(_("held"), kind="held", title=obj.held_reason))
+        if obj.held_reasons:
+            tags.append(badge(_("held"), kind="held", title=" ".join(obj.held_for())))
         if obj.imported:
             tags.append(badge(_("imported"), kind="imported"))
         return format_html_join(" ", "{}", ((tag,) for tag in tags))
@@ -265,6 +265,10 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
             date_format(timezone.localtime(obj.signed_at), "DATETIME_FORMAT"),
             date_format(timezone.localtime(obj.signed_at), "SHORT_DATE_FORMAT"),
         )
+
+    @admin.display(description=gettext_lazy("held for review because"))
+    def held_for(self, obj: Endorsement) -> str:
+        return " ".join(obj.held_for()) or "-"
 
     @admin.display(description=gettext_lazy("decided"))
     def decision(self, obj: Endorsement) -> SafeString | str:
@@ -301,7 +305,7 @@ class EndorsementAdmin(OfflineImportMixin, ImportExportMixin, ModelAdmin):
     def duplicate_detail(self, obj: Endorsement) -> str:
         if not obj.organization.possible_duplicate:
             return _("No")
-        return " ".join(obj.organization.duplicate_reasons)
+        return " ".join(obj.organization.duplicate_hints())
 
     @admin.display(description=gettext_lazy("decided"))
     def decided_at(self, obj: Endorsement) -> Any:

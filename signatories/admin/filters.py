@@ -77,9 +77,9 @@ class HeldFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "yes":
-            return queryset.exclude(held_reason="")
+            return queryset.exclude(held_reasons=[])
         if self.value() == "no":
-            return queryset.filter(held_reason="")
+            return queryset.filter(held_reasons=[])
         return queryset
 
 

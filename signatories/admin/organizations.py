@@ -103,7 +103,7 @@ class OrganizationAdmin(ModelAdmin):
 
     @admin.display(description=gettext_lazy("why it may be a duplicate"))
     def duplicate_detail(self, obj: Organization) -> str:
-        return " ".join(obj.duplicate_reasons) or "-"
+        return " ".join(obj.duplicate_hints()) or "-"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Organisations register by signing, or arrive through the import.

@@ -2,7 +2,8 @@
 admin, the allauth adapter, commands and tasks call these; none of them changes a status or
 saves an organisation by itself.
 
-- `transitions`: the status machine and the audit trail, which every other module goes through
+- `lifecycle`: an endorsement's status, dates, decision and hold, and the audit trail: the
+  one module that writes them, which every other module goes through
 - `organizations`: an organisation's details (create, the organisation's change, a correction)
 - `signing`: signing (signed out and signed in), email verification, withdrawal
 - `moderation`: decisions and the moderators' digest

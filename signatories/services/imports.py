@@ -12,19 +12,17 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from letters.models import Letter
 
 from .. import imports
-from ..models import Endorsement, EndorsementEvent, Organization, User
+from ..models import Endorsement, Organization, User
+from ..reasons import FORMULA_NAME, IMPORTED, SET_ASIDE_BY_IMPORT, Reason
+from .lifecycle import Status, endorsements_import
 from .organizations import OrganizationDetails, organizations_create_many
-from .transitions import BY_IMPORT, Status, event_for, refresh_count_on_commit
 
 SET_ASIDE_DOMAIN = "set-aside.invalid"
-# Kept in English like the other system notes of the audit (see transitions' labels).
-FORMULA_HELD = "Imported name starts like a spreadsheet formula"
 
 
 class ImportRefused(Exception):
@@ -68,11 +66,10 @@ def _sign_up_set_aside(planned: imports.PlannedRow) -> None:
     organization = Organization.objects.select_for_update().get(pk=record.pk)
     organization.duplicate_reasons = [
         *organization.duplicate_reasons,
-        _(
-            "Set aside by an import on %(date)s: this online sign-up never confirmed its "
-            "address, which a file of signatures collected offline gives to “%(name)s”."
-        )
-        % {"date": date_format(timezone.localdate()), "name": planned.signatory.name},
+        Reason(
+            SET_ASIDE_BY_IMPORT,
+            {"date": timezone.localdate().isoformat(), "name": planned.signatory.name},
+        ).stored(),
     ]
     organization.possible_duplicate = True
     organization.save(update_fields=["duplicate_reasons", "possible_duplicate", "updated_at"])
@@ -167,33 +164,24 @@ def signatories_import(
                 for number, planned in rows.items()
                 if planned.organization is not None
             )
-            now = timezone.now()
-            endorsements = Endorsement.objects.bulk_create(
-                Endorsement(
-                    organization_id=organization_ids[number],
-                    letter=letter,
-                    status=planned.status,
-                    comment=planned.signatory.comment,
-                    imported=True,
-                    approved_at=now if planned.status == Status.APPROVED else None,
-                    decided_by=actor if planned.status == Status.APPROVED else None,
-                    held_reason=FORMULA_HELD if planned.signatory.looks_like_formula else "",
-                )
-                for number, planned in sorted(rows.items())
+            endorsements = endorsements_import(
+                letter=letter,
+                rows=[
+                    (
+                        Endorsement(
+                            organization_id=organization_ids[number],
+                            letter=letter,
+                            comment=planned.signatory.comment,
+                            imported=True,
+                        ),
+                        planned.status,
+                        [Reason(FORMULA_NAME)] if planned.signatory.looks_like_formula else [],
+                    )
+                    for number, planned in sorted(rows.items())
+                ],
+                actor=actor,
+                reason=Reason(IMPORTED),
             )
-            EndorsementEvent.objects.bulk_create(
-                event_for(
-                    endorsement,
-                    from_status="",
-                    to_status=endorsement.status,
-                    actor=actor,
-                    label=BY_IMPORT,
-                    reason=_("Signature collected offline, imported from a file."),
-                )
-                for endorsement in endorsements
-            )
-            if any(endorsement.status == Status.APPROVED for endorsement in endorsements):
-                refresh_count_on_commit(letter)
     except IntegrityError as error:
         # An online signature or account for one of these organisations, made between the
         # plan and the write: the unique constraints refuse it, and nothing is written.

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from .. import emails
 from ..models import Endorsement, OutgoingMail, User
-from .transitions import Status, transition
+from .lifecycle import Status, transition
 
 MODERATORS_GROUP = "Moderators"
 
@@ -72,7 +72,7 @@ def endorsement_reject(
             to_status=Status.REJECTED,
             actor=moderator,
             label="",
-            reason=reason.strip(),
+            note=reason.strip(),
             unless_decided=unless_decided,
         )
     )

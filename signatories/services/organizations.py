@@ -5,21 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from letters.models import Letter
 
+from .. import identity
 from ..models import Endorsement, Organization, User, domains_agree
-from .transitions import (
+from ..reasons import (
+    CHANGED_AFTER_PUBLICATION,
+    EMAIL_NOT_WEBSITE,
+    SAME_NAME,
+    SAME_NETWORK,
+    SAME_WEBSITE,
+    Reason,
+)
+from .lifecycle import (
     BY_DETAILS_CHANGE,
     Status,
-    record_event,
+    endorsement_flag,
     refresh_count_on_commit,
     transition,
 )
@@ -41,28 +48,22 @@ class OrganizationDetails:
 
 def _duplicate_reasons(
     organization: Organization, *, same_site: str | None, same_name: str | None
-) -> list[str]:
+) -> list[dict[str, object]]:
     """Why an organisation may be one already on record: `same_site` and `same_name` name
     another organisation with its website's domain, or its folded name in its country."""
     reasons = []
     domain = organization.website_domain
     if domain and same_site:
-        reasons.append(
-            _("Same website domain (%(domain)s) as “%(other)s”.")
-            % {"domain": domain, "other": same_site}
-        )
+        reasons.append(Reason(SAME_WEBSITE, {"domain": domain, "other": same_site}))
     if same_name:
-        reasons.append(_("Same name and country as “%(other)s”.") % {"other": same_name})
+        reasons.append(Reason(SAME_NAME, {"other": same_name}))
     email_domain = organization.email_domain
     if domain and email_domain and not domains_agree(email_domain, domain):
-        reasons.append(
-            _("Email domain %(email)s does not match the website %(site)s.")
-            % {"email": email_domain, "site": domain}
-        )
-    return reasons
+        reasons.append(Reason(EMAIL_NOT_WEBSITE, {"email": email_domain, "site": domain}))
+    return [reason.stored() for reason in reasons]
 
 
-def _look_for_duplicates(organization: Organization) -> list[str]:
+def _look_for_duplicates(organization: Organization) -> list[dict[str, object]]:
     others = Organization.objects.exclude(pk=organization.pk)
     domain = organization.website_domain
     same_site = (
@@ -81,10 +82,8 @@ def _look_for_duplicates(organization: Organization) -> list[str]:
     return reasons
 
 
-def _same_network_reason(names: list[str]) -> str:
-    return _("Signed from the same network as %(names)s in the last day.") % {
-        "names": ", ".join(f"“{name}”" for name in names)
-    }
+def _same_network_reason(names: list[str]) -> dict[str, object]:
+    return Reason(SAME_NETWORK, {"names": names}).stored()
 
 
 def _same_network_names(organization: Organization) -> list[str]:
@@ -96,9 +95,7 @@ def _same_network_names(organization: Organization) -> list[str]:
     signed = organization.endorsements.exclude(ip_hash="").values_list("ip_hash", "signed_at")
     near = Q()
     for ip_hash, at in signed:
-        near |= Q(
-            ip_hash=ip_hash, signed_at__range=(at - timedelta(days=1), at + timedelta(days=1))
-        )
+        near |= identity.same_network(ip_hash, at)
     if not near:
         return []
     others = (
@@ -134,9 +131,8 @@ def organization_flag_shared_network(*, organization: Organization, ip_hash: str
     """A hint, not a verdict: NGOs often share an office connection."""
     if not ip_hash:
         return
-    since = timezone.now() - timedelta(days=1)
     others = (
-        Endorsement.objects.filter(ip_hash=ip_hash, signed_at__gte=since)
+        Endorsement.objects.filter(identity.same_network(ip_hash, timezone.now()))
         .exclude(organization=organization)
         .values_list("organization__name", flat=True)
         .distinct()[:5]
@@ -223,12 +219,13 @@ PUBLIC_FIELDS = ("name", "country", "city", "website", "kind", "description")
 
 
 def _public_changes(organization: Organization, details: OrganizationDetails) -> list[str]:
+    """The fields (their names: the reason shows them in its reader's language) changed."""
     changed = []
     for field in PUBLIC_FIELDS:
         before = str(getattr(organization, field) or "").strip()
         after = str(getattr(details, field) or "").strip()
         if before != after:
-            changed.append(str(getattr(Organization._meta.get_field(field), "verbose_name", field)))
+            changed.append(field)
     return changed
 
 
@@ -263,13 +260,11 @@ def organization_update(
         organization = Organization.objects.select_for_update().get(pk=organization.pk)
         changed = _public_changes(organization, details)
         if _logo_change(organization, new_logo, remove_logo):
-            changed.append(str(Organization._meta.get_field("logo").verbose_name))
+            changed.append("logo")
         _save_details(organization, details)
         if not changed:
             return 0
-        reason = _("Changed by the organisation after publication: %(fields)s.") % {
-            "fields": ", ".join(changed)
-        }
+        reason = Reason(CHANGED_AFTER_PUBLICATION, {"fields": changed})
         sent_back = 0
         approved = organization.endorsements.approved().select_related("letter")
         for endorsement in approved:
@@ -285,23 +280,8 @@ def organization_update(
                     notify_organization=False,
                 )
             else:
-                # Stays published (the letter reviews afterwards), in the held queue for a
-                # moderator, with nobody's earlier decision standing.
-                moved = bool(
-                    Endorsement.objects.filter(pk=endorsement.pk, status=Status.APPROVED).update(
-                        held_reason=reason[:300], decided_by=None
-                    )
-                )
-                if moved:
-                    record_event(
-                        endorsement,
-                        from_status=Status.APPROVED,
-                        to_status=Status.APPROVED,
-                        actor=None,
-                        label=BY_DETAILS_CHANGE,
-                        reason=reason,
-                    )
-                    refresh_count_on_commit(endorsement.letter)
+                # Stays published: the letter reviews afterwards.
+                moved = endorsement_flag(endorsement_id=endorsement.pk, reason=reason)
             if moved:
                 sent_back += 1
         return sent_back

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import reasons
 from ..models import Endorsement, EndorsementEvent, Organization, OutgoingMail, User
 
 Status = Endorsement.Status
@@ -85,10 +86,9 @@ def organization_erase(*, organization: Organization) -> dict[str, int | bool]:
             # Other organisations' duplicate hints name it ("same network as “X”"): they keep
             # the hint, not the name.
             for other in Organization.objects.filter(duplicate_reasons__icontains=former_name):
-                other.duplicate_reasons = [
-                    reason.replace(f"“{former_name}”", f"“{organization.name}”")
-                    for reason in other.duplicate_reasons
-                ]
+                other.duplicate_reasons = reasons.renamed(
+                    other.duplicate_reasons, former=former_name, now=organization.name
+                )
                 other.save(update_fields=["duplicate_reasons"])
         # Its consent to updates went with its contact: nothing is sent to it any more.
         organization.endorsements.update(comment="", ip_hash="", wants_updates=False)

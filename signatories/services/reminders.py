@@ -36,7 +36,7 @@ def _due() -> list[tuple[int, str, str]]:
         Endorsement.objects.filter(
             status=Status.UNVERIFIED,
             reminded_at__isnull=True,
-            held_reason="",
+            held_reasons=[],
             imported=False,
             signed_at__lte=cutoff,
             # Confirming still counts once signing has closed, but the list may be printed

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress, EmailConfirmation, EmailConfirmationHMAC
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 
 from letters.models import Letter
 
-from .. import emails
+from .. import emails, identity
 from ..models import Endorsement, Organization, User, normalized_email
 from ..outbox import (
     CONFIRMATION_KINDS,
@@ -23,20 +23,22 @@ from ..outbox import (
     caused_by_network,
     network_mail_cap_reached,
 )
+from ..reasons import HELD_FOR_REVIEW, MAIL_CAP_REACHED, NOT_ME, RELEASED, SIGNED_AGAIN, Reason
+from .lifecycle import (
+    BY_EMAIL_VERIFICATION,
+    Status,
+    endorsement_open,
+    endorsement_resubmit,
+    notify,
+    record_event,
+    refresh_count_on_commit,
+    transition,
+)
 from .organizations import (
     OrganizationDetails,
     organization_create,
     organization_flag_shared_network,
     organization_update,
-)
-from .transitions import (
-    BY_EMAIL_VERIFICATION,
-    Status,
-    notify,
-    record_event,
-    refresh_count_on_commit,
-    stamp,
-    transition,
 )
 
 logger = logging.getLogger(__name__)
@@ -64,9 +66,6 @@ def _status_after_verification(letter: Letter) -> str:
     return Status.PENDING
 
 
-MAIL_CAP_PER_NETWORK = "automatic mail cap for this network reached: mail waits for a moderator"
-
-
 def _send_verification(request: HttpRequest | None, address: EmailAddress, ip_hash: str) -> None:
     """Queue the verify-your-email mail, unless this address had its share recently."""
     if not address_mail_allowed(address.email, CONFIRMATION_KINDS):
@@ -76,56 +75,44 @@ def _send_verification(request: HttpRequest | None, address: EmailAddress, ip_ha
         address.send_confirmation(request, signup=True)
 
 
-def _is_unclaimed(user: User) -> bool:
-    """Nobody has proved control of this account's address, and nothing on it was vouched for
-    by a moderator or an import: a sign-up still waiting for its confirmation, which may have
-    been typed by someone other than the address's owner. A signature the owner refused ("this
-    was not me") is withdrawn but vouches for nothing: the owner's own submission replaces it."""
-    return (
-        not user.is_staff
-        and not user.has_usable_password()
-        and not EmailAddress.objects.filter(user=user, verified=True).exists()
-        and not Endorsement.objects.filter(organization__user=user)
-        .exclude(status=Status.UNVERIFIED)
-        .exclude(status=Status.WITHDRAWN, imported=False)
-        .exists()
-    )
-
-
 def _unverified_endorsement_put(
     *,
     organization: Organization,
     letter: Letter,
     email: str,
     choices: EndorsementChoices,
-    held_reason: str,
+    held_reasons: Sequence[Reason],
     ip_hash: str,
     language: str,
 ) -> Endorsement:
-    """The organisation's unconfirmed signature of this letter, as the latest submission says."""
-    endorsement = Endorsement.objects.filter(organization=organization, letter=letter).first()
-    replaced = endorsement is not None
-    if endorsement is None:
-        endorsement = Endorsement(organization=organization, letter=letter)
-    endorsement.status = Status.UNVERIFIED
-    endorsement.comment = choices.comment
-    endorsement.listed_publicly = choices.listed_publicly
-    endorsement.wants_updates = choices.wants_updates
-    endorsement.held_reason = held_reason
-    endorsement.ip_hash = ip_hash
-    endorsement.language = language
-    endorsement.save()
-    record_event(
-        endorsement,
-        from_status=Status.UNVERIFIED if replaced else "",
-        to_status=Status.UNVERIFIED,
-        actor=None,
-        label=email,
-        reason=_("Replaced by a new submission from the same unconfirmed address.")
-        if replaced
-        else "",
+    """The organisation's unconfirmed signature of this letter, as the latest submission says:
+    a new one, or the one waiting under the address (or refused by its owner) replaced."""
+    fields: dict[str, object] = {
+        "comment": choices.comment,
+        "listed_publicly": choices.listed_publicly,
+        "wants_updates": choices.wants_updates,
+        "ip_hash": ip_hash,
+        "language": language,
+    }
+    existing = (
+        Endorsement.objects.filter(organization=organization, letter=letter)
+        .values_list("pk", flat=True)
+        .first()
     )
-    return endorsement
+    if existing is None:
+        return endorsement_open(
+            endorsement=Endorsement(organization=organization, letter=letter, **fields),
+            status=Status.UNVERIFIED,
+            label=email,
+            held_reasons=held_reasons,
+        )
+    replaced = endorsement_resubmit(
+        endorsement_id=existing, label=email, held_reasons=held_reasons, changes=fields
+    )
+    if replaced is None:
+        # identity.account_unclaimed let only unverified or refused signatures through.
+        raise RuntimeError("An unclaimed account's signature was decided meanwhile.")
+    return replaced
 
 
 def signatory_sign_up(
@@ -135,7 +122,7 @@ def signatory_sign_up(
     email: str,
     details: OrganizationDetails,
     choices: EndorsementChoices,
-    held_reason: str = "",
+    held_reasons: Sequence[Reason] = (),
     ip_hash: str = "",
     withhold_mail: bool = False,
     language: str = "",
@@ -157,7 +144,7 @@ def signatory_sign_up(
     over_cap = network_mail_cap_reached(ip_hash)
     if over_cap:
         logger.warning("Sign form: automatic mail cap reached for a network; mail withheld")
-        held_reason = "; ".join(filter(None, [held_reason, MAIL_CAP_PER_NETWORK]))
+        held_reasons = [*held_reasons, Reason(MAIL_CAP_REACHED)]
     send_mail = not (over_cap or withhold_mail)
     for _attempt in range(2):
         try:
@@ -172,7 +159,7 @@ def signatory_sign_up(
                         user=user, email=email, primary=True, verified=False
                     )
                     organization = organization_create(user=user, details=details)
-                elif _is_unclaimed(user) and (
+                elif identity.account_unclaimed(user) and (
                     organization := Organization.objects.filter(user=user).first()
                 ):
                     address = EmailAddress.objects.get_primary(user) or EmailAddress.objects.get(
@@ -195,7 +182,7 @@ def signatory_sign_up(
                     letter=letter,
                     email=email,
                     choices=choices,
-                    held_reason=held_reason,
+                    held_reasons=held_reasons,
                     ip_hash=ip_hash,
                     language=language,
                 )
@@ -235,30 +222,25 @@ def _endorsement_get_or_create(
     letter: Letter,
     status: str,
     choices: EndorsementChoices,
-    held_reason: str = "",
+    held_reasons: Sequence[Reason] = (),
     ip_hash: str = "",
     language: str = "",
 ) -> tuple[Endorsement, bool]:
     try:
         with transaction.atomic():
-            endorsement = Endorsement(
-                organization=organization,
-                letter=letter,
-                comment=choices.comment,
-                listed_publicly=choices.listed_publicly,
-                wants_updates=choices.wants_updates,
-                held_reason=held_reason,
-                ip_hash=ip_hash,
-                language=language,
-            )
-            stamp(endorsement, status)
-            endorsement.save()
-            record_event(
-                endorsement,
-                from_status="",
-                to_status=status,
-                actor=None,
+            endorsement = endorsement_open(
+                endorsement=Endorsement(
+                    organization=organization,
+                    letter=letter,
+                    comment=choices.comment,
+                    listed_publicly=choices.listed_publicly,
+                    wants_updates=choices.wants_updates,
+                    ip_hash=ip_hash,
+                    language=language,
+                ),
+                status=status,
                 label=organization.user.email,
+                held_reasons=held_reasons,
             )
             return endorsement, True
     except IntegrityError:
@@ -275,7 +257,7 @@ def endorsement_create(
     organization: Organization,
     letter: Letter,
     choices: EndorsementChoices,
-    held_reason: str = "",
+    held_reasons: Sequence[Reason] = (),
     ip_hash: str = "",
     language: str = "",
 ) -> tuple[Endorsement, bool]:
@@ -284,7 +266,7 @@ def endorsement_create(
     _ensure_open(letter)
     verified = EmailAddress.objects.filter(user=organization.user, verified=True).exists()
     status = _status_after_verification(letter) if verified else Status.UNVERIFIED
-    if held_reason and status == Status.APPROVED:
+    if held_reasons and status == Status.APPROVED:
         status = Status.PENDING
     with transaction.atomic():
         endorsement, created = _endorsement_get_or_create(
@@ -292,7 +274,7 @@ def endorsement_create(
             letter=letter,
             status=status,
             choices=choices,
-            held_reason=held_reason,
+            held_reasons=held_reasons,
             ip_hash=ip_hash,
             language=language,
         )
@@ -310,7 +292,7 @@ def endorsement_create(
         # Withdrawing and signing again must not skip a review that was due: a signature
         # withdrawn while it waited (after a rename, say), or flagged, waits again.
         if status == Status.APPROVED and (
-            endorsement.held_reason or _status_when_withdrawn(endorsement) != Status.APPROVED
+            endorsement.held_reasons or _status_when_withdrawn(endorsement) != Status.APPROVED
         ):
             status = Status.PENDING
         reopened = transition(
@@ -319,12 +301,12 @@ def endorsement_create(
             to_status=status,
             actor=None,
             label=organization.user.email,
-            reason=_("Signed again after withdrawing."),
+            reason=Reason(SIGNED_AGAIN),
+            held_reasons=held_reasons or None,
             changes={
                 "comment": choices.comment,
                 "listed_publicly": choices.listed_publicly,
                 "wants_updates": choices.wants_updates,
-                "held_reason": held_reason or endorsement.held_reason,
                 "language": language or endorsement.language,
             },
         )
@@ -339,7 +321,7 @@ def endorsement_sign(
     letter: Letter,
     details: OrganizationDetails | None,
     choices: EndorsementChoices,
-    held_reason: str = "",
+    held_reasons: Sequence[Reason] = (),
     ip_hash: str = "",
     language: str = "",
 ) -> tuple[Endorsement, bool]:
@@ -356,16 +338,16 @@ def endorsement_sign(
             organization=organization,
             letter=letter,
             choices=choices,
-            held_reason=held_reason,
+            held_reasons=held_reasons,
             ip_hash=ip_hash,
             language=language,
         )
 
 
 def _move_on_after_confirmation(
-    endorsement_id: int, *, moderation: str, held_reason: str, label: str
+    endorsement_id: int, *, moderation: str, held_reasons: list[dict[str, object]], label: str
 ) -> bool:
-    publish_now = moderation == Letter.Moderation.PUBLISH_ON_VERIFICATION and not held_reason
+    publish_now = moderation == Letter.Moderation.PUBLISH_ON_VERIFICATION and not held_reasons
     return bool(
         transition(
             endorsement_id=endorsement_id,
@@ -373,7 +355,7 @@ def _move_on_after_confirmation(
             to_status=Status.APPROVED if publish_now else Status.PENDING,
             actor=None,
             label=label,
-            reason=_("Held for review: %(why)s") % {"why": held_reason} if held_reason else "",
+            reason=Reason(HELD_FOR_REVIEW, {"reasons": held_reasons}) if held_reasons else None,
         )
     )
 
@@ -388,13 +370,13 @@ def endorsements_verify(*, user: User) -> int:
     organisation's page for a confirmation of their own (`endorsement_confirm`)."""
     moved = 0
     ids = Endorsement.objects.filter(organization__user=user, status=Status.UNVERIFIED).values_list(
-        "pk", "letter__moderation", "held_reason"
+        "pk", "letter__moderation", "held_reasons"
     )
-    for endorsement_id, moderation, held_reason in ids:
+    for endorsement_id, moderation, held_reasons in ids:
         if _move_on_after_confirmation(
             endorsement_id,
             moderation=moderation,
-            held_reason=held_reason,
+            held_reasons=held_reasons,
             label=BY_EMAIL_VERIFICATION,
         ):
             moved += 1
@@ -406,7 +388,7 @@ def endorsement_confirm(*, endorsement: Endorsement, actor: User) -> bool:
     return _move_on_after_confirmation(
         endorsement.pk,
         moderation=endorsement.letter.moderation,
-        held_reason=endorsement.held_reason,
+        held_reasons=endorsement.held_reasons,
         # The organisation's own confirmation, not a moderator's decision.
         label=actor.email,
     )
@@ -474,7 +456,7 @@ def endorsements_decline(*, user: User) -> int:
             to_status=Status.WITHDRAWN,
             actor=None,
             label=BY_EMAIL_VERIFICATION,
-            reason=_("The owner of the address said they did not sign."),
+            reason=Reason(NOT_ME),
             notify_organization=False,
         ):
             declined += 1
@@ -496,14 +478,7 @@ def endorsements_release(*, endorsement_ids: list[int], moderator: User) -> int:
             continue
         with transaction.atomic():
             address.send_confirmation(None, signup=True)
-            record_event(
-                endorsement,
-                from_status=Status.UNVERIFIED,
-                to_status=Status.UNVERIFIED,
-                actor=moderator,
-                label="",
-                reason=_("Confirmation mail released and sent by a moderator."),
-            )
+            record_event(endorsement, actor=moderator, label="", reason=Reason(RELEASED))
         released += 1
     return released
 
