@@ -30,7 +30,7 @@ from django.utils import timezone
 from letters.models import Letter
 from signatories import tasks
 from signatories.counts import signatory_count
-from signatories.imports import OfflineSignatory
+from signatories.importer import OfflineSignatory
 from signatories.models import Endorsement, EndorsementEvent, Organization, OutgoingMail, User
 from signatories.services.imports import signatories_import
 

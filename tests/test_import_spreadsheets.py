@@ -18,7 +18,7 @@ from django.test import Client
 
 from letters.models import Letter
 from signatories.counts import signatory_count
-from signatories.imports import country_code, kind_code
+from signatories.importer import country_code, kind_code
 from signatories.models import Endorsement, Organization
 
 from .factories import LetterFactory

@@ -4,7 +4,7 @@ django-import-export's URLs and Import button stay, but its two views are replac
 trusted the temporary file name the confirmation posted back (any file the server could read
 was imported, then deleted), read an .xlsx by its declared dimension, and built a preview of
 every row, which a file of 20,000 rows takes past the request timeout. Here the upload waits
-in `signatories.uploads` under a random id, the file is read by `signatories.imports` under
+in `signatories.uploads` under a random id, the file is read by `signatories.importer` under
 size and row caps, and the preview shows counts, the lines to look at, and a sample.
 """
 
@@ -30,9 +30,9 @@ from import_export.admin import ImportMixin
 
 from letters.models import Letter
 
-from .. import imports, uploads
+from .. import importer, uploads
 from ..models import User
-from ..services import imports as offline_import
+from ..services.imports import ImportRefused, signatories_import
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +53,11 @@ class OfflineImportForm(forms.Form):
     def clean_import_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["import_file"]
         try:
-            imports.extension_of(upload.name or "")
-        except imports.ImportFileError as error:
+            importer.extension_of(upload.name or "")
+        except importer.ImportFileError as error:
             raise ValidationError(str(error)) from error
         if (upload.size or 0) > settings.IMPORT_MAX_BYTES:
-            raise ValidationError(imports.too_large_message(upload.size or 0))
+            raise ValidationError(importer.too_large_message(upload.size or 0))
         return upload
 
 
@@ -108,16 +108,16 @@ class OfflineImportMixin(ImportMixin):
             return self._import_page(request, {"form": form})
         letter: Letter = form.cleaned_data["letter"]
         upload: UploadedFile = form.cleaned_data["import_file"]
-        extension = imports.extension_of(upload.name or "")
+        extension = importer.extension_of(upload.name or "")
         content = b"".join(upload.chunks())
         try:
-            parsed = imports.parse_table(imports.read_table(content, extension=extension))
-        except imports.ImportFileError as error:
+            parsed = importer.parse_table(importer.read_table(content, extension=extension))
+        except importer.ImportFileError as error:
             form.add_error("import_file", str(error))
             return self._import_page(request, {"form": form})
         if parsed.errors:
             return self._import_page(request, {"form": form, **_invalid_context(parsed)})
-        plan = imports.plan_import(letter=letter, rows=parsed.rows)
+        plan = importer.plan_import(letter=letter, rows=parsed.rows)
         upload_id = uploads.import_upload_save(content=content, extension=extension)
         confirm_form = OfflineImportConfirmForm(initial={"upload": upload_id, "letter": letter.pk})
         return self._import_page(
@@ -176,35 +176,35 @@ class OfflineImportMixin(ImportMixin):
         try:
             # Read and checked again: the same file, so the same answer, unless the records
             # it is matched with changed since the preview.
-            parsed = imports.parse_table(imports.read_table(content, extension=extension))
+            parsed = importer.parse_table(importer.read_table(content, extension=extension))
             if parsed.errors:
-                raise offline_import.ImportRefused(
+                raise ImportRefused(
                     _("the file no longer passes its checks; upload it again to see why.")
                 )
-            summary = offline_import.signatories_import(
+            summary = signatories_import(
                 letter=confirm_form.cleaned_data["letter"],
                 signatories=[parsed.rows[number] for number in sorted(parsed.rows)],
                 actor=_staff_member(request),
             )
-        except (imports.ImportFileError, offline_import.ImportRefused) as error:
+        except (importer.ImportFileError, ImportRefused) as error:
             self.message_user(
                 request, _("Nothing was imported: %(error)s") % {"error": error}, messages.ERROR
             )
             return HttpResponseRedirect(self._import_url())
-        self.message_user(request, imports.import_summary_text(summary), messages.SUCCESS)
+        self.message_user(request, importer.import_summary_text(summary), messages.SUCCESS)
         return HttpResponseRedirect(
             reverse("admin:signatories_endorsement_changelist", current_app=self.admin_site.name)
         )
 
 
-def _invalid_context(parsed: imports.ParsedFile) -> dict[str, Any]:
+def _invalid_context(parsed: importer.ParsedFile) -> dict[str, Any]:
     numbers = sorted(parsed.errors)
     shown = numbers[:PREVIEW_LINES_SHOWN]
     return {
         "invalid_count": len(numbers),
         "invalid_rows": [
             {
-                "line": imports.line_of(number),
+                "line": importer.line_of(number),
                 "errors": [
                     (column, message)
                     for column, column_messages in parsed.errors[number].items()
@@ -212,20 +212,20 @@ def _invalid_context(parsed: imports.ParsedFile) -> dict[str, Any]:
                 ],
                 "values": [
                     parsed.invalid_values.get(number, {}).get(column, "")
-                    for column in imports.COLUMNS
+                    for column in importer.COLUMNS
                 ],
             }
             for number in shown
         ],
         "invalid_more": len(numbers) - len(shown),
-        "columns": imports.COLUMNS,
+        "columns": importer.COLUMNS,
     }
 
 
-def _preview_row(number: int, planned: imports.PlannedRow) -> dict[str, Any]:
+def _preview_row(number: int, planned: importer.PlannedRow) -> dict[str, Any]:
     signatory = planned.signatory
     return {
-        "line": imports.line_of(number),
+        "line": importer.line_of(number),
         "values": [
             signatory.name,
             signatory.country,
@@ -241,17 +241,17 @@ def _preview_row(number: int, planned: imports.PlannedRow) -> dict[str, Any]:
 
 
 def _preview_context(
-    parsed: imports.ParsedFile, plan: dict[int, imports.PlannedRow]
+    parsed: importer.ParsedFile, plan: dict[int, importer.PlannedRow]
 ) -> dict[str, Any]:
     noted = [(number, planned) for number, planned in sorted(plan.items()) if planned.notes]
     others = [(number, planned) for number, planned in sorted(plan.items()) if not planned.notes]
     return {
-        "counts": imports.plan_counts(plan),
+        "counts": importer.plan_counts(plan),
         "row_count": len(plan),
         "blank_count": len(parsed.blank),
         "noted_rows": [_preview_row(n, p) for n, p in noted[:PREVIEW_LINES_SHOWN]],
         "noted_more": max(len(noted) - PREVIEW_LINES_SHOWN, 0),
         "sample_rows": [_preview_row(n, p) for n, p in others[:PREVIEW_SAMPLE]],
         "sample_more": max(len(others) - PREVIEW_SAMPLE, 0),
-        "columns": imports.COLUMNS,
+        "columns": importer.COLUMNS,
     }

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from letters.models import Letter
 
-from .. import imports
+from .. import importer
 from ..models import Endorsement, Organization, User
 from ..reasons import FORMULA_NAME, IMPORTED, SET_ASIDE_BY_IMPORT, Reason
 from .lifecycle import Status, endorsements_import
@@ -39,7 +39,7 @@ class ImportSummary:
     pending: int = 0
 
 
-def _sign_up_set_aside(planned: imports.PlannedRow) -> None:
+def _sign_up_set_aside(planned: importer.PlannedRow) -> None:
     """An unconfirmed online sign-up used an address that the file gives to an organisation
     staff vouch for. The sign-up is not merged into it (nothing its author typed should
     survive into that record) nor deleted (a moderator may want to see who tried): it keeps
@@ -75,13 +75,13 @@ def _sign_up_set_aside(planned: imports.PlannedRow) -> None:
     organization.save(update_fields=["duplicate_reasons", "possible_duplicate", "updated_at"])
 
 
-def _organizations_import(rows: Sequence[imports.PlannedRow]) -> list[Organization]:
+def _organizations_import(rows: Sequence[importer.PlannedRow]) -> list[Organization]:
     """Accounts and organisations for the rows nobody is on record for, in bulk."""
     emails = [row.signatory.email for row in rows]
-    for start in range(0, len(emails), imports.LOOKUP_CHUNK):
+    for start in range(0, len(emails), importer.LOOKUP_CHUNK):
         taken = (
             User.objects.annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=emails[start : start + imports.LOOKUP_CHUNK])
+            .filter(email_lower__in=emails[start : start + importer.LOOKUP_CHUNK])
             .values_list("email_lower", flat=True)
             .first()
         )
@@ -121,7 +121,7 @@ def _organizations_import(rows: Sequence[imports.PlannedRow]) -> list[Organizati
 def signatories_import(
     *,
     letter: Letter,
-    signatories: Sequence[imports.OfflineSignatory],
+    signatories: Sequence[importer.OfflineSignatory],
     actor: User | None,
     status: str | None = None,
 ) -> ImportSummary:
@@ -132,7 +132,7 @@ def signatories_import(
     file's row wins and the sign-up is set aside (see `_sign_up_set_aside`). Nor is an online
     sign-up of the same name with another address, confirmed or not: the row's organisation
     is made beside it, flagged as its possible duplicate. Imported endorsements follow the
-    letter's moderation (`imports.imported_status`): approved and attributed to `actor` (the
+    letter's moderation (`importer.imported_status`): approved and attributed to `actor` (the
     staff member) or to "import" when the letter publishes on verification, pending for a
     moderator when it reviews first, and a name that looks like a spreadsheet formula is
     always held for review. They are marked imported; nobody is mailed. `status` forces
@@ -145,7 +145,7 @@ def signatories_import(
             # create an organisation that only its name and country identify.
             list(Letter.objects.select_for_update().filter(pk=letter.pk))
             # Planned again here, under the lock: what the preview showed may have changed.
-            plan = imports.plan_import(
+            plan = importer.plan_import(
                 letter=letter, rows=dict(enumerate(signatories, start=1)), status=status
             )
             rows = {number: planned for number, planned in plan.items() if not planned.skip}

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from letters.models import Letter
-from signatories import imports
-from signatories.services import imports as offline_import
+from signatories import importer
+from signatories.services.imports import ImportRefused, signatories_import
 
 
 class Command(BaseCommand):
@@ -41,8 +41,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("No file at %(path)s.") % {"path": path})
         try:
-            parsed = imports.parse_table(imports.read_file(path))
-        except imports.ImportFileError as error:
+            parsed = importer.parse_table(importer.read_file(path))
+        except importer.ImportFileError as error:
             raise CommandError(_("Nothing was imported: %(error)s") % {"error": error}) from error
         except Exception as error:  # a corrupt workbook, a file that is not UTF-8 text...
             raise CommandError(
@@ -57,7 +57,7 @@ class Command(BaseCommand):
                         self.stderr.write(
                             _("line %(line)d: %(column)s: %(message)s")
                             % {
-                                "line": imports.line_of(number),
+                                "line": importer.line_of(number),
                                 "column": column,
                                 "message": message,
                             }
@@ -71,11 +71,11 @@ class Command(BaseCommand):
             )
 
         if options["dry_run"]:
-            plan = imports.plan_import(letter=letter, rows=parsed.rows)
+            plan = importer.plan_import(letter=letter, rows=parsed.rows)
             for number, planned in sorted(plan.items()):
                 self.stdout.write(
                     _("line %(line)d: %(outcome)s")
-                    % {"line": imports.line_of(number), "outcome": planned.outcome}
+                    % {"line": importer.line_of(number), "outcome": planned.outcome}
                     + "".join(f" {note}" for note in planned.notes)
                 )
             self.stdout.write(
@@ -84,11 +84,11 @@ class Command(BaseCommand):
             return
 
         try:
-            summary = offline_import.signatories_import(
+            summary = signatories_import(
                 letter=letter,
                 signatories=[parsed.rows[number] for number in sorted(parsed.rows)],
                 actor=None,
             )
-        except offline_import.ImportRefused as error:
+        except ImportRefused as error:
             raise CommandError(_("Nothing was imported: %(error)s") % {"error": error}) from error
-        self.stdout.write(self.style.SUCCESS(imports.import_summary_text(summary)))
+        self.stdout.write(self.style.SUCCESS(importer.import_summary_text(summary)))

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from letters.demo import LETTER, ORGANIZATIONS, TRANSLATIONS
 from letters.models import Letter, LetterTranslation
-from signatories.imports import OfflineSignatory
+from signatories.importer import OfflineSignatory
 from signatories.models import Endorsement
 from signatories.services.imports import signatories_import
 

@@ -36,10 +36,10 @@ from django_countries import countries
 from coalition.spreadsheets import neutralize_formula
 from letters.models import Letter
 
-from .models import Endorsement, Organization, User, normalize_name
+from ..models import Endorsement, Organization, User, normalize_name
 
 if TYPE_CHECKING:
-    from .services.imports import ImportSummary
+    from ..services.imports import ImportSummary
 
 COLUMNS = ("organization", "country", "city", "website", "email", "type")
 REQUIRED_COLUMNS = ("organization", "country", "email")
