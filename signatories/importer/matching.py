@@ -58,14 +58,6 @@ class OnRecord:
         return str(Endorsement.Status(self.endorsement_status).label)
 
 
-@dataclass
-class Records:
-    """The organisations a file's rows may stand for, found in a few queries for all rows."""
-
-    by_email: dict[str, OnRecord] = field(default_factory=dict)
-    by_name: dict[tuple[str, str], list[OnRecord]] = field(default_factory=dict)
-
-
 def _trusted(*, verified: bool, created_by_import: bool, staff: bool) -> bool:
     """Whether a row of a file with this organisation's address may be matched to it.
 
@@ -80,6 +72,14 @@ def _trusted(*, verified: bool, created_by_import: bool, staff: bool) -> bool:
     A row with another address needs more than this (see `plan_import`): confirming an
     address proves who owns that address, not which organisation its owner is."""
     return verified or created_by_import or staff
+
+
+@dataclass
+class Records:
+    """The organisations a file's rows may stand for, found in a few queries for all rows."""
+
+    by_email: dict[str, OnRecord] = field(default_factory=dict)
+    by_name: dict[tuple[str, str], list[OnRecord]] = field(default_factory=dict)
 
 
 def _candidates(condition: Q) -> list[tuple[Any, ...]]:

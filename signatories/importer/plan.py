@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
 from letters.models import Letter
 
 from ..models import Endorsement
-from .matching import OnRecord, identity_keys, organizations_on_record
+from . import messages
+from .matching import OnRecord, Records, identity_keys, organizations_on_record
 from .rows import OfflineSignatory, line_of
 
 
@@ -78,10 +77,42 @@ def imported_status(letter: Letter, signatory: OfflineSignatory, status: str | N
     return Endorsement.Status.PENDING
 
 
-def _decided(status: str) -> str:
-    if status == Endorsement.Status.APPROVED:
-        return _("endorsement approved")
-    return _("endorsement awaiting review")
+def _skipped(signatory: OfflineSignatory, earlier: int) -> PlannedRow:
+    return PlannedRow(signatory, messages.same_organization_skipped(line_of(earlier)), skip=True)
+
+
+def _matched(
+    signatory: OfflineSignatory, records: Records
+) -> tuple[OnRecord | None, OnRecord | None, str]:
+    """The organisation on record a row's endorsement goes to (None: a new one), the
+    unconfirmed sign-up it sets aside, and what the moderator should know about either."""
+    note = ""
+    set_aside = None
+    match = records.by_email.get(signatory.email)
+    if match is not None and not match.trusted:
+        # The file's details win over an unconfirmed online sign-up with this address.
+        # That record is set aside rather than merged: nothing its author typed (name,
+        # website, comment, other letters) is carried into the organisation staff vouch
+        # for, and nothing of it is published.
+        set_aside, match = match, None
+        note = messages.sign_up_set_aside(set_aside.name)
+    if match is None:
+        same_name = [
+            record
+            for record in records.by_name.get(identity_keys(signatory)[1], [])
+            if set_aside is None or record.pk != set_aside.pk
+        ]
+        # Only what staff imported before is matched by name and country: anyone can sign
+        # online as "Greenpeace Ghana" with an address of their own and confirm it, and
+        # the file's signature would then be published with their website. Such a
+        # record is left as it is; the row makes an organisation of its own, which the
+        # duplicate check flags for a moderator (same name and country).
+        match = next((record for record in same_name if record.created_by_import), None)
+        if match is None and same_name and not note:
+            note = messages.same_name_left_as_it_is(
+                same_name[0].name, confirmed=same_name[0].trusted
+            )
+    return match, set_aside, note
 
 
 def plan_import(
@@ -96,90 +127,34 @@ def plan_import(
         email_key, name_key = identity_keys(signatory)
         earlier = seen.get(email_key) or seen.get(name_key)
         if earlier is not None:
-            plan[number] = PlannedRow(
-                signatory,
-                _("Same organisation as line %(line)d: skipped.") % {"line": line_of(earlier)},
-                skip=True,
-            )
+            plan[number] = _skipped(signatory, earlier)
             continue
         seen.setdefault(email_key, number)
         seen.setdefault(name_key, number)
-
-        note = ""
-        set_aside = None
-        match = records.by_email.get(signatory.email)
-        if match is not None and not match.trusted:
-            # The file's details win over an unconfirmed online sign-up with this address.
-            # That record is set aside rather than merged: nothing its author typed (name,
-            # website, comment, other letters) is carried into the organisation staff vouch
-            # for, and nothing of it is published.
-            set_aside, match = match, None
-            note = _(
-                "An unconfirmed online sign-up (“%(name)s”) used this address; the file's "
-                "details replace it. The sign-up is set aside, unpublished, for review."
-            ) % {"name": set_aside.name}
-        if match is None:
-            same_name = [
-                record
-                for record in records.by_name.get(name_key, [])
-                if set_aside is None or record.pk != set_aside.pk
-            ]
-            # Only what staff imported before is matched by name and country: anyone can sign
-            # online as "Greenpeace Ghana" with an address of their own and confirm it, and
-            # the file's signature would then be published with their website. Such a
-            # record is left as it is; the row makes an organisation of its own, which the
-            # duplicate check flags for a moderator (same name and country).
-            match = next((record for record in same_name if record.created_by_import), None)
-            if match is None and same_name and not note:
-                if same_name[0].trusted:
-                    note = _(
-                        "An online sign-up with another address has the same name and country "
-                        "(“%(name)s”); it is not taken for this organisation: it is left as it "
-                        "is, and the new organisation is flagged as a possible duplicate of it."
-                    ) % {"name": same_name[0].name}
-                else:
-                    note = _(
-                        "An unconfirmed online sign-up has the same name and country "
-                        "(“%(name)s”); it is left as it is, and the new organisation is flagged "
-                        "as a possible duplicate of it."
-                    ) % {"name": same_name[0].name}
+        match, set_aside, note = _matched(signatory, records)
         if match is not None:
             earlier = seen.get(("organization", match.pk))
             if earlier is not None:
-                plan[number] = PlannedRow(
-                    signatory,
-                    _("Same organisation as line %(line)d: skipped.") % {"line": line_of(earlier)},
-                    skip=True,
-                )
+                plan[number] = _skipped(signatory, earlier)
                 continue
             seen[("organization", match.pk)] = number
             if match.endorsement_status:
                 # Nothing is written for a skipped row, so nothing is set aside either.
                 plan[number] = PlannedRow(
                     signatory,
-                    _("“%(name)s” already endorsed this letter (%(status)s): skipped.")
-                    % {"name": match.name, "status": match.endorsement_status_label},
+                    messages.already_endorsed(match.name, match.endorsement_status_label),
                     skip=True,
                     organization=match,
                 )
                 continue
-            row_status = imported_status(letter, signatory, status)
-            plan[number] = PlannedRow(
-                signatory,
-                _("Existing organisation “%(name)s”, %(decision)s.")
-                % {"name": match.name, "decision": _decided(row_status)},
-                skip=False,
-                organization=match,
-                set_aside=set_aside,
-                note=note,
-                status=row_status,
-            )
-            continue
         row_status = imported_status(letter, signatory, status)
         plan[number] = PlannedRow(
             signatory,
-            _("New organisation, %(decision)s.") % {"decision": _decided(row_status)},
+            messages.new_organization(row_status)
+            if match is None
+            else messages.existing_organization(match.name, row_status),
             skip=False,
+            organization=match,
             set_aside=set_aside,
             note=note,
             status=row_status,

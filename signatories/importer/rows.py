@@ -123,27 +123,73 @@ _url_validator = URLValidator(schemes=["http", "https"])
 _email_validator = EmailValidator()
 
 
-def _website(value: str) -> str | None:
+def _too_long(column: str, value: str) -> str | None:
+    limit = MAX_LENGTHS[column]
+    return _("Longer than %(limit)d characters.") % {"limit": limit} if len(value) > limit else None
+
+
+# Each check takes a cell and gives the value as it will be stored and what is wrong with it,
+# if anything.
+Checked = tuple[str, str | None]
+
+
+def _organization_checked(name: str) -> Checked:
+    if not name:
+        return name, _("The organisation's name is missing.")
+    if not normalize_name(name):
+        return name, _("The organisation's name has no letters or digits.")
+    return name, _too_long("organization", name)
+
+
+def _city_checked(city: str) -> Checked:
+    return city, _too_long("city", city)
+
+
+def _country_checked(value: str) -> Checked:
+    country = country_code(value)
+    if country is not None:
+        return country, None
     if not value:
-        return ""
+        return value, _("The country is missing.")
+    return value, _(
+        "Unknown country “%(value)s”: use an ISO code such as FR or FRA, or the "
+        "country's name in English, French, Spanish, Portuguese or Arabic."
+    ) % {"value": value}
+
+
+def _email_checked(value: str) -> Checked:
+    try:
+        _email_validator(value)
+    except ValidationError:
+        if not value:
+            return value, _(
+                "The email address is missing: it is how the organisation is recognised."
+            )
+        return value, _("“%(value)s” is not an email address.") % {"value": value}
+    email = User.objects.normalize_email(value).lower()
+    return email, _too_long("email", email)
+
+
+def _website_checked(value: str) -> Checked:
+    if not value:
+        return "", None
     url = value if "://" in value else f"https://{value}"
     try:
         _url_validator(url)
     except ValidationError:
-        return None
-    return url
+        return value, _("“%(value)s” is not a website address.") % {"value": value}
+    # Counted with the https:// that a bare address gets.
+    return url, _too_long("website", url)
 
 
-def _email(value: str) -> str | None:
-    try:
-        _email_validator(value)
-    except ValidationError:
-        return None
-    return User.objects.normalize_email(value).lower()
-
-
-def _too_long(limit: int) -> str:
-    return _("Longer than %(limit)d characters.") % {"limit": limit}
+# In the order the preview and the command list a row's errors, after control characters.
+_CHECKS = {
+    "organization": _organization_checked,
+    "city": _city_checked,
+    "country": _country_checked,
+    "email": _email_checked,
+    "website": _website_checked,
+}
 
 
 def parse_row(values: dict[str, str]) -> OfflineSignatory | dict[str, list[str]]:
@@ -163,60 +209,11 @@ def parse_row(values: dict[str, str]) -> OfflineSignatory | dict[str, list[str]]
             ]
         else:
             clean[column] = value
-
-    def check(column: str, message: str) -> None:
-        errors.setdefault(column, []).append(message)
-
-    name = clean.get("organization")
-    if name is not None:
-        if not name:
-            check("organization", _("The organisation's name is missing."))
-        elif not normalize_name(name):
-            check("organization", _("The organisation's name has no letters or digits."))
-        elif len(name) > MAX_LENGTHS["organization"]:
-            check("organization", _too_long(MAX_LENGTHS["organization"]))
-    city = clean.get("city")
-    if city is not None and len(city) > MAX_LENGTHS["city"]:
-        check("city", _too_long(MAX_LENGTHS["city"]))
-
-    country = None
-    if "country" in clean:
-        country = country_code(clean["country"])
-        if country is None:
-            check(
-                "country",
-                _(
-                    "Unknown country “%(value)s”: use an ISO code such as FR or FRA, or the "
-                    "country's name in English, French, Spanish, Portuguese or Arabic."
-                )
-                % {"value": clean["country"]}
-                if clean["country"]
-                else _("The country is missing."),
-            )
-
-    email = None
-    if "email" in clean:
-        email = _email(clean["email"])
-        if email is None:
-            check(
-                "email",
-                _("“%(value)s” is not an email address.") % {"value": clean["email"]}
-                if clean["email"]
-                else _("The email address is missing: it is how the organisation is recognised."),
-            )
-        elif len(email) > MAX_LENGTHS["email"]:
-            check("email", _too_long(MAX_LENGTHS["email"]))
-
-    website = None
-    if "website" in clean:
-        website = _website(clean["website"])
-        if website is None:
-            check(
-                "website", _("“%(value)s” is not a website address.") % {"value": clean["website"]}
-            )
-        elif len(website) > MAX_LENGTHS["website"]:
-            # Counted with the https:// that a bare address gets.
-            check("website", _too_long(MAX_LENGTHS["website"]))
+    for column, check in _CHECKS.items():
+        if column in clean:
+            clean[column], problem = check(clean[column])
+            if problem is not None:
+                errors[column] = [problem]
 
     # A type nobody listed is no reason to refuse a signature: it becomes Other, and the
     # preview says so.
@@ -230,13 +227,12 @@ def parse_row(values: dict[str, str]) -> OfflineSignatory | dict[str, list[str]]
 
     if errors:
         return errors
-    assert name and country and email and website is not None and city is not None
     return OfflineSignatory(
-        name=name,
-        country=country,
-        city=city,
-        website=website,
-        email=email,
+        name=clean["organization"],
+        country=clean["country"],
+        city=clean["city"],
+        website=clean["website"],
+        email=clean["email"],
         kind=kind,
         unknown_type=unknown_type,
     )

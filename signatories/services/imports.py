@@ -29,16 +29,6 @@ class ImportRefused(Exception):
     """A row could not be written; nothing was."""
 
 
-@dataclass(frozen=True)
-class ImportSummary:
-    endorsements_created: int
-    organizations_created: int
-    skipped: int
-    set_aside: int = 0
-    # Of the endorsements created, those waiting for a moderator.
-    pending: int = 0
-
-
 def _sign_up_set_aside(planned: importer.PlannedRow) -> None:
     """An unconfirmed online sign-up used an address that the file gives to an organisation
     staff vouch for. The sign-up is not merged into it (nothing its author typed should
@@ -116,6 +106,16 @@ def _organizations_import(rows: Sequence[importer.PlannedRow]) -> list[Organizat
             for user, row in zip(users, rows, strict=True)
         ]
     )
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    endorsements_created: int
+    organizations_created: int
+    skipped: int
+    set_aside: int = 0
+    # Of the endorsements created, those waiting for a moderator.
+    pending: int = 0
 
 
 def signatories_import(
