@@ -128,8 +128,8 @@ def _too_long(column: str, value: str) -> str | None:
     return _("Longer than %(limit)d characters.") % {"limit": limit} if len(value) > limit else None
 
 
-# Each check takes a cell and gives the value as it will be stored and what is wrong with it,
-# if anything.
+# A check gives back the value as it will be stored ("acme.org" becomes https://acme.org) beside
+# what is wrong with it, so that the row is built from exactly what was checked.
 Checked = tuple[str, str | None]
 
 
