@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
+from .. import identity
 from ..models import Endorsement, Organization
 
 
@@ -80,10 +81,13 @@ def duplicate_candidates(endorsement: Endorsement) -> list[Candidate]:
     condition = Q(duplicate_key=organization.duplicate_key, country=organization.country)
     if organization.website_domain:
         condition |= Q(website_domain=organization.website_domain)
-    if endorsement.ip_hash:
-        condition |= Q(
-            endorsements__ip_hash=endorsement.ip_hash, endorsements__letter=endorsement.letter
-        )
+    network = (
+        identity.same_network(endorsement.ip_hash, endorsement.signed_at, prefix="endorsements__")
+        if endorsement.ip_hash
+        else None
+    )
+    if network is not None:
+        condition |= network
     others = list(
         Organization.objects.filter(condition)
         .exclude(pk=organization.pk)
@@ -95,11 +99,21 @@ def duplicate_candidates(endorsement: Endorsement) -> list[Candidate]:
     if not others:
         return []
     on_letter = {
-        organization_id: (pk, status, ip_hash)
-        for organization_id, pk, status, ip_hash in Endorsement.objects.filter(
+        organization_id: (pk, status)
+        for organization_id, pk, status in Endorsement.objects.filter(
             letter=endorsement.letter, organization__in=others
-        ).values_list("organization_id", "pk", "status", "ip_hash")
+        ).values_list("organization_id", "pk", "status")
     }
+    from_network = (
+        set(
+            Endorsement.objects.filter(
+                identity.same_network(endorsement.ip_hash, endorsement.signed_at),
+                organization__in=others,
+            ).values_list("organization_id", flat=True)
+        )
+        if network is not None
+        else set()
+    )
     candidates = []
     for other in others:
         why = []
@@ -111,7 +125,7 @@ def duplicate_candidates(endorsement: Endorsement) -> list[Candidate]:
         ):
             why.append(_("same name and country"))
         signed = on_letter.get(other.pk)
-        if signed and endorsement.ip_hash and signed[2] == endorsement.ip_hash:
+        if other.pk in from_network:
             why.append(_("same network"))
         url = (
             reverse("admin:signatories_endorsement_change", args=[signed[0]])

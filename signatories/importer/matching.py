@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import is_password_usable
 from django.db.models import Q
 from django.db.models.functions import Lower
 
 from letters.models import Letter
 
+from .. import identity
 from ..models import Endorsement, Organization
 
 if TYPE_CHECKING:
@@ -45,7 +47,7 @@ class OnRecord:
     email: str
     normalized_name: str
     country: str
-    # Whether a row with its address may be matched to it (see `_trusted`).
+    # Whether a row with its address may be matched to it (signatories.identity.trusted).
     trusted: bool
     # Whether an import made it: only then may a row with another address be matched to it by
     # its name and country (see `plan_import`).
@@ -56,22 +58,6 @@ class OnRecord:
     @property
     def endorsement_status_label(self) -> str:
         return str(Endorsement.Status(self.endorsement_status).label)
-
-
-def _trusted(*, verified: bool, created_by_import: bool, staff: bool) -> bool:
-    """Whether a row of a file with this organisation's address may be matched to it.
-
-    An online sign-up whose address nobody confirmed is only what someone typed: anyone can
-    sign with victim@ngo.org and a name and website of their choosing. Matching a file's row
-    to it would hand the staff's offline signature to that record. Organisations made by an
-    import never confirm an address either, but staff vouched for their file: a second
-    import of the same file must find them. An import makes the organisation and its first
-    endorsement together, marked `imported`, while a sign-up's first endorsement never is;
-    that first endorsement tells the two apart, with no field of its own.
-
-    A row with another address needs more than this (see `plan_import`): confirming an
-    address proves who owns that address, not which organisation its owner is."""
-    return verified or created_by_import or staff
 
 
 @dataclass
@@ -88,7 +74,14 @@ def _candidates(condition: Q) -> list[tuple[Any, ...]]:
         .filter(condition)
         .order_by("pk")
         .values_list(
-            "pk", "user_id", "name", "email_lower", "normalized_name", "country", "user__is_staff"
+            "pk",
+            "user_id",
+            "name",
+            "email_lower",
+            "normalized_name",
+            "country",
+            "user__is_staff",
+            "user__password",
         )
     )
 
@@ -127,13 +120,16 @@ def _on_record(letter: Letter, candidates: list[tuple[Any, ...]]) -> dict[int, O
             email=email,
             normalized_name=folded,
             country=str(country),
-            trusted=_trusted(
-                verified=user_id in verified, created_by_import=pk in made_by_import, staff=staff
+            trusted=identity.trusted(
+                address_confirmed=user_id in verified,
+                made_by_import=pk in made_by_import,
+                staff=staff,
+                has_password=is_password_usable(password),
             ),
             created_by_import=pk in made_by_import,
             endorsement_status=status_for_letter.get(pk, ""),
         )
-        for pk, user_id, name, email, folded, country, staff in candidates
+        for pk, user_id, name, email, folded, country, staff, password in candidates
     }
 
 
