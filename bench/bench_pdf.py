@@ -145,7 +145,7 @@ def floor() -> bytes:
         "<h1>One page</h1><p>Friends &amp; Allies, جمعية حقوق الإنسان</p>"
     )
     document = HTML(
-        string=html, base_url=pdf.FONTS_DIR.as_uri() + "/", url_fetcher=pdf.VendoredFontsOnly()
+        string=html, base_url=pdf.FONTS_DIR.as_uri() + "/", url_fetcher=pdf.fonts_only_fetcher()()
     )
     return document.write_pdf(font_config=FontConfiguration())
 

@@ -16,11 +16,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class CircuitBreaker:
@@ -29,10 +32,6 @@ class CircuitBreaker:
         self.clock = clock
         self._lock = threading.Lock()
         self._opened_at: float | None = None
-
-    @property
-    def is_open(self) -> bool:
-        return self._opened_at is not None
 
     def allow(self) -> bool:
         """Whether to call the server now: always while closed; once open, only the one call
@@ -47,6 +46,32 @@ class CircuitBreaker:
             # waits on its timeout, and a probe that never reports back blocks nobody for long.
             self._opened_at = now
             return True
+
+    def call(
+        self,
+        operation: Callable[[], T],
+        fallback: Callable[[], T],
+        *,
+        what: str,
+        failures: tuple[type[BaseException], ...] = (Exception,),
+    ) -> T:
+        """`operation()`, or `fallback()` when the server is being skipped or the operation
+        raises: a caller of the cache, the rate limits or the broker never fails with Redis.
+        Only `failures` (what says the server is down or stuck) open the breaker; any other
+        error is one call's, logged as `what` failing, and leaves the server trusted."""
+        if not self.allow():
+            return fallback()
+        try:
+            result = operation()
+        except failures as exc:
+            # Logged by `failed` once as the breaker opens, not once per call.
+            self.failed(exc)
+            return fallback()
+        except Exception as exc:
+            logger.warning("%s failed (%s); carrying on without it", what, exc)
+            return fallback()
+        self.succeeded()
+        return result
 
     def succeeded(self) -> None:
         with self._lock:

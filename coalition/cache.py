@@ -5,7 +5,6 @@ calls skip Redis for a few seconds instead of each waiting out its own timeout."
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any
 
@@ -14,8 +13,6 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .breaker import CircuitBreaker, redis_breaker
-
-logger = logging.getLogger(__name__)
 
 # What says the server is unreachable or stuck, rather than that one call went wrong.
 SERVER_FAILURES = (RedisConnectionError, RedisTimeoutError, OSError)
@@ -52,19 +49,13 @@ class ResilientRedisCache(RedisCache):
         return redis_breaker(self.primary)
 
     def _tolerate(self, operation: str, default: Any, *args: Any, **kwargs: Any) -> Any:
-        if not self.breaker.allow():
-            return default
-        try:
-            result = getattr(super(), operation)(*args, **kwargs)
-        except SERVER_FAILURES as exc:
-            # Logged by the breaker once as it opens, not once per call.
-            self.breaker.failed(exc)
-            return default
-        except Exception as exc:
-            logger.warning("Cache %s failed (%s); carrying on without the cache", operation, exc)
-            return default
-        self.breaker.succeeded()
-        return result
+        method = getattr(super(), operation)
+        return self.breaker.call(
+            lambda: method(*args, **kwargs),
+            lambda: default,
+            what=f"Cache {operation}",
+            failures=SERVER_FAILURES,
+        )
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         return self._tolerate("get", default, key, default, version)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -44,6 +45,9 @@ FONTS_DIR = (Path(settings.BASE_DIR) / "static" / "fonts").resolve()
 # Part of every fingerprint: a change to the template or its fonts is a reason to render again.
 # Bump it with such a change.
 LAYOUT_VERSION = "1"
+# The tasks of letters/tasks.py, named here so that this module need not import it.
+GENERATE_TASK = "letters.tasks.letter_pdf_generate"
+REFRESH_TASK = "letters.tasks.letter_pdfs_refresh"
 # Under MEDIA_ROOT; coalition.media serves images only, so these are reachable through the
 # views alone (the staff copy behind the admin's permission).
 PDF_DIRECTORY = "letter-pdfs"
@@ -54,7 +58,8 @@ PDF_DIRECTORY = "letter-pdfs"
 
 
 @functools.cache
-def _fetcher_class() -> type:
+def fonts_only_fetcher() -> type:
+    """The URL fetcher class of every render, made on first use (it subclasses WeasyPrint's)."""
     from weasyprint import URLFetcher
 
     class VendoredFontsOnly(URLFetcher):
@@ -69,12 +74,6 @@ def _fetcher_class() -> type:
             return super().fetch(url, headers)
 
     return VendoredFontsOnly
-
-
-def __getattr__(name: str) -> Any:
-    if name == "VendoredFontsOnly":
-        return _fetcher_class()
-    raise AttributeError(name)
 
 
 def vendored_font(url: str) -> bool:
@@ -122,7 +121,9 @@ def letter_pdf_render(*, letter: Letter, language: str, audience: str) -> bytes:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=_fetcher_class()())
+    document = HTML(
+        string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=fonts_only_fetcher()()
+    )
     return document.write_pdf(font_config=FontConfiguration())
 
 
@@ -205,9 +206,13 @@ def letter_pdfs_list_changed(*, letter_id: int) -> None:
     # have come after the refresh read the list, so it schedules another.
     if not cache.add(key, 1, timeout=delay):
         return
-    from .tasks import letter_pdfs_refresh as task
-
-    _dispatch(task, (letter_id,), countdown=delay, on_failure=lambda: cache.delete(key))
+    _dispatch(
+        REFRESH_TASK,
+        (letter_id,),
+        letter_pdfs_refresh,
+        countdown=delay,
+        on_failure=lambda: cache.delete(key),
+    )
 
 
 def _queued_key(letter_id: int, language: str, audience: str) -> str:
@@ -224,33 +229,41 @@ def letter_pdf_request(*, letter: Letter, language: str, audience: str) -> None:
 
 
 def _enqueue_generate(letter_id: int, language: str, audience: str, key: str) -> None:
-    from .tasks import letter_pdf_generate as task
-
-    _dispatch(task, (letter_id, language, audience), on_failure=lambda: cache.delete(key))
+    _dispatch(
+        GENERATE_TASK,
+        (letter_id, language, audience),
+        lambda letter_id, language, audience: letter_pdf_generate(
+            letter_id=letter_id, language=language, audience=audience
+        ),
+        on_failure=lambda: cache.delete(key),
+    )
 
 
 def _dispatch(
-    task: Any, args: tuple[Any, ...], *, on_failure: Callable[[], object], countdown: float = 0
+    task: str,
+    args: tuple[Any, ...],
+    in_this_process: Callable[..., object],
+    *,
+    on_failure: Callable[[], object],
+    countdown: float = 0,
 ) -> None:
-    """To the `pdf` queue; without a broker (eager tasks), to this process's render thread,
-    since an eager task would render inside the request that queued it."""
-    app = task.app
-    if app.conf.task_always_eager:
-        in_process.submit(task.run, args, delay=countdown)
+    """To the `pdf` queue, by the task's name (letters.tasks calls this module, never the
+    reverse); without a broker (eager tasks), `in_this_process(*args)` goes to this process's
+    render thread, since an eager task would render inside the request that queued it."""
+    if current_app.conf.task_always_eager:
+        in_process.submit(in_this_process, args, delay=countdown)
         return
-    breaker = redis_breaker(app.conf.broker_url)
-    if not breaker.allow():
-        on_failure()
-        return
-    try:
-        task.apply_async(args, countdown=countdown or None)
-    except Exception as exc:
+
+    def failed() -> None:
         # The reader is told to come back shortly; the next request asks again.
-        breaker.failed(exc)
+        logger.warning("Could not enqueue %s%r", task, args)
         on_failure()
-        logger.warning("Could not enqueue %s%r", task.name, args)
-        return
-    breaker.succeeded()
+
+    redis_breaker(current_app.conf.broker_url).call(
+        lambda: current_app.send_task(task, args, countdown=countdown or None),
+        failed,
+        what=f"Enqueueing {task}",
+    )
 
 
 class InProcessRenders:

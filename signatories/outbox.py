@@ -22,7 +22,7 @@ from typing import Any
 
 from celery import Task, shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -54,10 +54,6 @@ REMOVED_BODY = "[Removed once sent: this message carried a sign-in secret.]"
 
 def carries_secret(kind: str) -> bool:
     return kind not in READABLE_KINDS
-
-
-class TransientMailError(Exception):
-    """The mail server could not take the message now; trying later may work."""
 
 
 class Delivery(Enum):
@@ -108,26 +104,6 @@ def network_mail_cap_reached(network: str) -> bool:
         return False
     since = timezone.now() - timedelta(seconds=settings.SIGN_MAIL_WINDOW_SECONDS)
     return automatic_mail_count(network=network, since=since) >= settings.SIGN_MAIL_PER_NETWORK
-
-
-def outgoing_mail_queue(*, kind: str, message: EmailMessage) -> OutgoingMail:
-    """Write the mail to the outbox; Celery is asked to send it once the transaction commits."""
-    html = ""
-    if isinstance(message, EmailMultiAlternatives):
-        html = str(next((body for body, mime in message.alternatives if mime == "text/html"), ""))
-    elif message.content_subtype == "html":
-        html = str(message.body)
-    mail = OutgoingMail.objects.create(
-        kind=kind,
-        to=message.to[0],
-        from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
-        subject=str(message.subject),
-        body_text=str(message.body),
-        body_html=str(html),
-        network=_network.get(),
-    )
-    transaction.on_commit(partial(_enqueue, mail.pk))
-    return mail
 
 
 # Who renders a mail written to be rendered later, by the row's `renderer`: resolved when the
@@ -188,25 +164,16 @@ def _render(mail: OutgoingMail) -> dict[str, Any]:
 
 
 def _enqueue(mail_id: int) -> None:
+    # The row is committed: whatever the broker does, the sweep sends it later. A broker
+    # failure must never become an error page after the user's change was saved, and a broker
+    # that failed a moment ago (or whose server the cache found stuck) is not asked again,
+    # since each try would hold the request for a full socket timeout.
     app = outgoing_mail_send.app
-    # Eager tasks (a laptop, the tests) never reach a broker; a real one that failed a moment
-    # ago (or whose server the cache found stuck) is not asked again, since each try would
-    # hold the request for a full socket timeout.
-    breaker = None if app.conf.task_always_eager else redis_breaker(app.conf.broker_url)
-    if breaker is not None and not breaker.allow():
-        logger.info("Mail %s left to the outbox sweep: the broker is failing", mail_id)
-        return
-    try:
-        outgoing_mail_send.delay(mail_id)
-    except Exception as exc:
-        # The row is committed: the sweep sends it when the broker is back. A broker
-        # failure must never become an error page after the user's change was saved.
-        if breaker is not None:
-            breaker.failed(exc)
-        logger.warning("Could not enqueue mail %s; the outbox sweep will retry it", mail_id)
-        return
-    if breaker is not None:
-        breaker.succeeded()
+    redis_breaker(app.conf.broker_url).call(
+        lambda: outgoing_mail_send.delay(mail_id),
+        lambda: logger.info("Mail %s left to the outbox sweep: the broker is failing", mail_id),
+        what=f"Enqueueing mail {mail_id}",
+    )
 
 
 def _describe(exc: Exception) -> str:
@@ -340,6 +307,8 @@ def backoff_seconds(retries: int) -> float:
 def outgoing_mail_send(self: Task, mail_id: int) -> str:
     delay = backoff_seconds(self.request.retries)
     result = outgoing_mail_deliver(mail_id=mail_id, retry_in=timedelta(seconds=delay))
+    # An eager task (no broker: a laptop) would be retried at once, not after `delay`, and
+    # spend every attempt in a second: there the row waits for the sweep instead.
     if result is Delivery.RETRY and not self.request.is_eager:
         raise self.retry(countdown=delay)
     return result.value

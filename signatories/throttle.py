@@ -12,7 +12,7 @@ work itself.
 
 from __future__ import annotations
 
-import logging
+import functools
 import secrets
 import time
 from collections.abc import Sequence
@@ -24,8 +24,6 @@ from django.core.cache import caches
 from django.http import HttpRequest
 
 from coalition.cache import SERVER_FAILURES, ResilientRedisCache
-
-logger = logging.getLogger(__name__)
 
 ALLAUTH_APP = "allauth.account"  # where allauth.core.ratelimit reads its rates from
 
@@ -80,19 +78,19 @@ def consume(request: HttpRequest, limits: Sequence[tuple[str, str | None]]) -> s
 def _run(cache: ResilientRedisCache, keys: list[str], args: list[Any]) -> set[str]:
     # Like every cache read, a Redis that is down or stalled lets the signature through
     # unthrottled rather than refusing it (coalition.cache): it is held by nothing else.
-    if not cache.breaker.allow():
-        return set()
-    try:
-        client = cache._cache.get_client(write=True)
-        script = _scripts.get(id(client))
-        if script is None:
-            script = _scripts[id(client)] = client.register_script(CONSUME)
-        refused = script(keys=keys, args=args, client=client)
-    except SERVER_FAILURES as exc:
-        cache.breaker.failed(exc)
-        return set()
-    except Exception as exc:
-        logger.warning("Rate limits not checked (%s); carrying on without them", exc)
-        return set()
-    cache.breaker.succeeded()
+    refused = cache.breaker.call(
+        lambda: _script(cache)(keys=keys, args=args),
+        list,
+        what="Checking the rate limits",
+        failures=SERVER_FAILURES,
+    )
     return {value.decode() if isinstance(value, bytes) else value for value in refused}
+
+
+def _script(cache: ResilientRedisCache) -> Any:
+    """CONSUME, registered once per client: the script then runs by its digest (EVALSHA)."""
+    client = cache._cache.get_client(write=True)
+    script = _scripts.get(id(client))
+    if script is None:
+        script = _scripts[id(client)] = client.register_script(CONSUME)
+    return functools.partial(script, client=client)

@@ -184,3 +184,19 @@ def test_the_life_cycle_check_leaves_other_models_and_reads_alone() -> None:
         "Letter.objects.get_or_create(slug='s', defaults={'status': 'open'})\n"
     )
     assert life_cycle_writes(source, OWNED_FIELDS) == []
+
+
+def test_the_pdf_module_names_its_tasks_and_never_imports_them() -> None:
+    from coalition.celery import app
+    from letters import pdf
+
+    # Not even inside a function: letters.tasks imports letters.pdf, one way only.
+    tree = ast.parse((ROOT / "letters" / "pdf.py").read_text())
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)} | {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    assert not imported & {"tasks", "letters.tasks"}
+    assert {pdf.GENERATE_TASK, pdf.REFRESH_TASK} <= set(app.tasks)

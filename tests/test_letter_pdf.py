@@ -291,13 +291,13 @@ def test_a_name_that_looks_like_markup_is_printed_as_text_and_reads_no_file(
     for name in names:
         EndorsementFactory(letter=letter, organization__name=name, approved=True)
     fetched: list[str] = []
-    real_fetch = pdf.VendoredFontsOnly.fetch
+    real_fetch = pdf.fonts_only_fetcher().fetch
 
-    def recording_fetch(self: pdf.VendoredFontsOnly, url: str, headers: Any = None) -> Any:
+    def recording_fetch(self: Any, url: str, headers: Any = None) -> Any:
         fetched.append(url)
         return real_fetch(self, url, headers)
 
-    monkeypatch.setattr(pdf.VendoredFontsOnly, "fetch", recording_fetch)
+    monkeypatch.setattr(pdf.fonts_only_fetcher(), "fetch", recording_fetch)
     text = pdf_text(render(letter, "en"), tmp_path)
     for name in names:
         assert contains(text, name)
@@ -320,11 +320,11 @@ def test_a_name_that_looks_like_markup_is_printed_as_text_and_reads_no_file(
 )
 def test_the_renderer_refuses_every_file_but_the_vendored_fonts(url: str) -> None:
     with pytest.raises(ValueError, match="only its vendored fonts"):
-        pdf.VendoredFontsOnly().fetch(url)
+        pdf.fonts_only_fetcher()().fetch(url)
 
 
 def test_the_renderer_reads_a_vendored_font() -> None:
-    response = pdf.VendoredFontsOnly().fetch((pdf.FONTS_DIR / "NotoSans-Regular.ttf").as_uri())
+    response = pdf.fonts_only_fetcher()().fetch((pdf.FONTS_DIR / "NotoSans-Regular.ttf").as_uri())
     assert response is not None
 
 
