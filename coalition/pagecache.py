@@ -47,51 +47,27 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import get_max_age, patch_cache_control
 
+from .languages import TRANSLATED_NAMESPACES
+
 GENERATION_KEY = "public-pages:generation"
 
 
-def _country_code(value: str) -> str | None:
-    """BR for `br` or ` BR `, as the list reads it (letters.views); None for what cannot be a
-    code. Whether a country with that code has signatories is the view's to say: it answers
-    404 for one that has none, and a 404 is never kept."""
-    code = value.strip().upper()
-    return code if len(code) == 2 and code.isascii() and code.isalpha() else None
-
-
-def _page_number(value: str) -> str | None:
-    """`007` is page 7 and page 1 is the list itself (`""`), as the page's own links write
-    them; None for what is no page. A page past the end is the view's 404, never kept."""
-    value = value.strip()
-    if not (value.isascii() and value.isdigit() and len(value) <= 6) or int(value) == 0:
-        return None
-    return "" if int(value) == 1 else str(int(value))
-
-
-def _no_search(value: str) -> str | None:
-    """A search is this reader's own: rendered afresh and not kept. An empty one (the filter
-    form sends `q=`) is no search."""
-    return None if value.strip() else ""
-
-
 # The pages served from the cache, and the query parameters that name their content, each
-# with its canonical form ("" is the parameter's absence; None: not to be served from the
-# cache). The key is made of those canonical values alone, and every other parameter (a
+# read into its canonical form ("" is the parameter's absence; None: not to be served from
+# the cache). The key is made of those canonical values alone, and every other parameter (a
 # tracking id, `?x=1`) is dropped before the page is rendered: the reader gets the canonical
-# page from the canonical key, so that no query string can add an entry.
+# page from the canonical key, so that no query string can add an entry. Each app names its
+# own pages (`cached_page`, from its AppConfig.ready()).
 Canonical = Callable[[str], str | None]
-PAGES: dict[tuple[str, str], dict[str, Canonical]] = {
-    ("letters", "home"): {},
-    ("letters", "detail"): {},
-    ("letters", "embed"): {},
-    ("letters", "signatories"): {
-        "country": _country_code,
-        "page": _page_number,
-        "q": _no_search,
-    },
-    ("letters_data", "count_json"): {},
-}
-# Pages whose unprefixed address is English: their language comes from the path.
-TRANSLATED_NAMESPACES = frozenset({"letters"})
+PAGES: dict[tuple[str, str], dict[str, Canonical]] = {}
+
+
+def cached_page(namespace: str, name: str, **parameters: Canonical) -> None:
+    """Serve the page `namespace:name` from the cache, keyed by these parameters' canonical
+    values. Only for a page that is the same for every anonymous reader of a language."""
+    PAGES[(namespace, name)] = parameters
+
+
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
 KEPT_STATUS = 200
 
@@ -173,7 +149,8 @@ def _plan(request: HttpRequest, page: tuple[str, str] | None) -> Plan | None:
         language = translation.get_language_from_path(request.path_info) or ""
         if not language:
             chosen = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
-            if not chosen and _browser_language(request) != settings.LANGUAGE_CODE:
+            browser = translation.get_language_from_request(request)
+            if not chosen and browser != settings.LANGUAGE_CODE:
                 return None  # the locale middleware sends this visitor to their language
             language, vary_language = settings.LANGUAGE_CODE, True
             # English because of a choice this cache in front cannot see: not for it to keep.
@@ -185,11 +162,6 @@ def _plan(request: HttpRequest, page: tuple[str, str] | None) -> Plan | None:
         shared=shared,
         vary_language=vary_language,
     )
-
-
-def _browser_language(request: HttpRequest) -> str:
-    preferred = translation.get_language_from_request(request)
-    return preferred if preferred in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def _keepable(response: HttpResponseBase) -> bool:

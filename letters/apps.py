@@ -23,6 +23,21 @@ class LettersConfig(AppConfig):
     def ready(self) -> None:
         # The site's own checks (coalition/ is wiring, not an app): registered with the first app.
         from coalition import checks  # noqa: F401
+        from coalition.pagecache import cached_page
+
+        from . import views
+
+        # The pages that are the same for every anonymous reader (of a language).
+        for name in ("home", "detail", "embed"):
+            cached_page("letters", name)
+        cached_page(
+            "letters",
+            "signatories",
+            country=views.canonical_country,
+            page=views.canonical_page,
+            q=views.canonical_search,
+        )
+        cached_page("letters_data", "count_json")
 
         for model in ("Letter", "LetterTranslation"):
             sender = self.get_model(model)

@@ -217,10 +217,6 @@ class Letter(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def is_delivered(self) -> bool:
-        return self.delivered_on is not None
-
     # The language the text of this instance is in, and when that text last changed (see
     # `localized`).
     shown_language: str = ""

@@ -183,6 +183,33 @@ def _page_number(value: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
 
 
+# How the page cache (coalition.pagecache) reads the list's parameters: as the page's own
+# links write them, so that `?country=br` and `?page=01` are the same page as its link.
+
+
+def canonical_country(value: str) -> str | None:
+    """BR for `br` or ` BR `, as the list reads it; None for what cannot be a code. Whether a
+    country with that code has signatories is the view's to say: it answers 404 for one that
+    has none, and a 404 is never kept."""
+    code = value.strip().upper()
+    return code if len(code) == 2 and code.isascii() and code.isalpha() else None
+
+
+def canonical_page(value: str) -> str | None:
+    """`007` is page 7 and page 1 is the list itself (`""`); None for what is no page. A page
+    past the end is the view's 404, never kept."""
+    value = value.strip()
+    if not (value.isascii() and value.isdigit() and len(value) <= 6) or int(value) == 0:
+        return None
+    return "" if int(value) == 1 else str(int(value))
+
+
+def canonical_search(value: str) -> str | None:
+    """A search is this reader's own: rendered afresh and not kept. An empty one (the filter
+    form sends `q=`) is no search."""
+    return None if value.strip() else ""
+
+
 def _not_in_the_list(
     request: HttpRequest, letter: Letter, message: str, back_query: str, back_label: str
 ) -> HttpResponse:

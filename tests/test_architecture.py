@@ -187,8 +187,7 @@ def test_the_life_cycle_check_leaves_other_models_and_reads_alone() -> None:
 
 
 def test_the_pdf_module_names_its_tasks_and_never_imports_them() -> None:
-    from coalition.celery import app
-    from letters import pdf
+    from letters import pdf, tasks
 
     # Not even inside a function: letters.tasks imports letters.pdf, one way only.
     tree = ast.parse((ROOT / "letters" / "pdf.py").read_text())
@@ -199,4 +198,15 @@ def test_the_pdf_module_names_its_tasks_and_never_imports_them() -> None:
         for alias in node.names
     }
     assert not imported & {"tasks", "letters.tasks"}
-    assert {pdf.GENERATE_TASK, pdf.REFRESH_TASK} <= set(app.tasks)
+    assert tasks.letter_pdf_generate.name == pdf.GENERATE_TASK
+    assert tasks.letter_pdfs_refresh.name == pdf.REFRESH_TASK
+
+
+def test_the_letters_app_names_its_own_cached_pages() -> None:
+    from coalition import pagecache
+
+    tree = ast.parse((ROOT / "coalition" / "pagecache.py").read_text())
+    strings = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)}
+    assert not strings & {"letters", "letters_data", "signatories", "count_json"}
+    assert ("letters", "signatories") in pagecache.PAGES
+    assert set(pagecache.PAGES[("letters", "signatories")]) == {"country", "page", "q"}
