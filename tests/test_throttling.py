@@ -11,11 +11,13 @@ from types import SimpleNamespace
 
 import pytest
 from allauth.core.internal import ratelimit as allauth_ratelimit
-from django.test import Client
+from django.core.cache import caches
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from coalition.cache import ResilientRedisCache
 from letters.models import Letter
-from signatories import tasks
+from signatories import tasks, throttle
 from signatories.models import Endorsement, OutgoingMail
 from signatories.reasons import MAIL_CAP_REACHED
 
@@ -291,3 +293,37 @@ def test_one_address_gets_at_most_ten_reset_mails_an_hour_then_a_clear_refusal(
     assert [page.status_code for page in pages] == [302] * 10 + [429]
     assert "Too many" in pages[-1].content.decode()
     assert len(mailoutbox) == 10
+
+
+# (network, email domain) of each sign POST, and what the limits refuse for it: the network's
+# third request still counts while its domain is refused, and a refused network spends
+# nothing of its own window but the new domain's share.
+SIGN_POSTS = [
+    (("192.0.2.1", "alpha.example"), set()),
+    (("192.0.2.1", "alpha.example"), set()),
+    (("192.0.2.1", "alpha.example"), {"sign_domain"}),
+    (("192.0.2.1", "beta.example"), {"sign"}),
+    (("192.0.2.2", "beta.example"), set()),
+    (("192.0.2.2", "beta.example"), {"sign_domain"}),
+    (("192.0.2.2", "gamma.example"), set()),
+    (("192.0.2.2", "gamma.example"), {"sign"}),
+]
+
+
+@pytest.mark.parametrize("implementation", ["redis-script", "allauth"])
+def test_the_redis_script_and_allauth_refuse_the_same_sign_posts(
+    settings, implementation: str
+) -> None:
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "sign": "3/m/ip,5/h/ip",
+        "sign_domain": "2/m/key",
+    }
+    if implementation == "allauth":
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert isinstance(caches["default"], ResilientRedisCache) == (implementation != "allauth")
+    refused = []
+    for (network, domain), _expected in SIGN_POSTS:
+        request = RequestFactory().post("/letters/x/sign/", REMOTE_ADDR=network)
+        refused.append(throttle.consume(request, [("sign", None), ("sign_domain", domain)]))
+    assert refused == [expected for _post, expected in SIGN_POSTS]
