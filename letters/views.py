@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Callable
+from functools import partial, wraps
 from urllib.parse import quote, urlencode
 
 from csp.decorators import csp_replace
@@ -368,12 +369,27 @@ def _unknown_country() -> HttpResponse:
     )
 
 
-@require_safe
-def signatories_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
-    letter = _public_letter(slug)
-    country_code = _open_data_country(request)
-    if country_code is None:
-        return _unknown_country()
+OpenDataView = Callable[[HttpRequest, Letter, str], HttpResponseBase]
+
+
+def _open_data(view: OpenDataView) -> Callable[[HttpRequest, str], HttpResponseBase]:
+    """A view of the open data: the public letter and the `?country=` it is filtered by ("":
+    none), or the 400 for a country code that names no country."""
+
+    @require_safe
+    @wraps(view)
+    def open_data_view(request: HttpRequest, slug: str) -> HttpResponseBase:
+        letter = _public_letter(slug)
+        country_code = _open_data_country(request)
+        if country_code is None:
+            return _unknown_country()
+        return view(request, letter, country_code)
+
+    return open_data_view
+
+
+@_open_data
+def signatories_csv(request: HttpRequest, letter: Letter, country_code: str) -> HttpResponseBase:
     response = StreamingHttpResponse(
         public.open_data_csv(letter, country_code), content_type="text/csv; charset=utf-8"
     )
@@ -383,12 +399,8 @@ def signatories_csv(request: HttpRequest, slug: str) -> HttpResponseBase:
     return response
 
 
-@require_safe
-def signatories_json(request: HttpRequest, slug: str) -> HttpResponseBase:
-    letter = _public_letter(slug)
-    country_code = _open_data_country(request)
-    if country_code is None:
-        return _unknown_country()
+@_open_data
+def signatories_json(request: HttpRequest, letter: Letter, country_code: str) -> HttpResponseBase:
     envelope = {
         "letter": {
             "slug": letter.slug,

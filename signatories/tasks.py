@@ -1,7 +1,11 @@
-"""Celery beat's entry points. The task that sends a mail lives beside the outbox
-(signatories.outbox.outgoing_mail_send)."""
+"""Celery beat's entry points, each a service run on its schedule under the name beat knows
+(coalition/settings.py's CELERY_BEAT_SCHEDULE). The task that sends a mail lives beside the
+outbox (signatories.outbox.outgoing_mail_send)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from celery import shared_task
 
@@ -9,36 +13,20 @@ from . import counts, outbox, uploads
 from .services import moderation, privacy, reminders, updates
 
 
-@shared_task(acks_late=True)
-def outbox_sweep() -> int:
-    return outbox.outgoing_mail_sweep()
+def _beat_task(name: str, run: Callable[[], int]) -> Any:
+    return shared_task(name=f"signatories.tasks.{name}", acks_late=True)(run)
 
 
-@shared_task(acks_late=True)
-def signatory_counts_reconcile() -> int:
-    return counts.signatory_counts_reconcile()
-
-
-@shared_task(acks_late=True)
-def moderation_digest_send() -> int:
-    return moderation.moderation_digest_send()
-
-
-@shared_task(acks_late=True)
-def unverified_signups_purge() -> int:
-    return privacy.unverified_signups_purge()
-
-
-@shared_task(acks_late=True)
-def import_uploads_remove_stale() -> int:
-    return uploads.import_uploads_remove_stale()
-
-
-@shared_task(acks_late=True)
-def confirmation_reminders_send() -> int:
-    return reminders.confirmation_reminders_send()
-
-
-@shared_task(acks_late=True)
-def updates_resume() -> int:
-    return updates.updates_resume()
+outbox_sweep = _beat_task("outbox_sweep", outbox.outgoing_mail_sweep)
+signatory_counts_reconcile = _beat_task(
+    "signatory_counts_reconcile", counts.signatory_counts_reconcile
+)
+moderation_digest_send = _beat_task("moderation_digest_send", moderation.moderation_digest_send)
+unverified_signups_purge = _beat_task("unverified_signups_purge", privacy.unverified_signups_purge)
+import_uploads_remove_stale = _beat_task(
+    "import_uploads_remove_stale", uploads.import_uploads_remove_stale
+)
+confirmation_reminders_send = _beat_task(
+    "confirmation_reminders_send", reminders.confirmation_reminders_send
+)
+updates_resume = _beat_task("updates_resume", updates.updates_resume)
