@@ -31,7 +31,7 @@ from .forms import (
 )
 from .models import Endorsement, Organization, User, domain_of
 from .reasons import OVER_DOMAIN_LIMIT, OVER_NETWORK_LIMIT, Reason
-from .services import organizations, signing, updates
+from .services import organizations, signing, updates, verification
 
 # The address the "check your mail" page names: a signed cookie of its own, so that signing
 # writes no session row (one round trip fewer under a surge, and no session for a visitor).
@@ -254,17 +254,17 @@ def _email_confirm(
         instance=copy.copy(organization) if organization is not None else None,
     )
     if request.method == "POST" and "decline" in request.POST:
-        signing.endorsements_decline(user=address.user)
+        verification.endorsements_decline(user=address.user)
         return render(request, "signatories/email_confirm_declined.html")
     if request.method == "POST" and (not corrected or form.is_valid()):
         try:
-            moved = signing.signatory_confirm(
+            moved = verification.signatory_confirm(
                 request=request,
                 confirmation=confirmation,
                 details=form.details() if corrected and organization is not None else None,
                 shown=request.POST.get("shown"),
             )
-        except signing.PendingChanged:
+        except verification.PendingChanged:
             # Someone sent the form with this address after the page was opened: show what
             # waits now, and confirm nothing the owner has not seen.
             return _email_confirm_page(request, confirmation, organization, form, changed=True)
@@ -308,7 +308,7 @@ def _email_confirm_page(
             "organization": organization,
             "endorsements": pending,
             "form": form,
-            "shown": signing.pending_fingerprint(user_id=address.user_id),
+            "shown": verification.pending_fingerprint(user_id=address.user_id),
             "changed": changed,
         },
         status=409 if changed else 400 if request.method == "POST" else 200,
@@ -339,7 +339,7 @@ def _confirmed_message(endorsement: Endorsement) -> str:
 @require_POST
 def endorsement_confirm(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     endorsement = _get_endorsement_for_user(request, code)
-    if signing.endorsement_confirm(endorsement=endorsement, actor=request.user):
+    if verification.endorsement_confirm(endorsement=endorsement, actor=request.user):
         endorsement.refresh_from_db()
         messages.success(request, _confirmed_message(endorsement))
     return redirect("signatories:dashboard")

@@ -146,7 +146,7 @@ def test_a_missing_or_stale_csrf_token_gets_a_friendly_page() -> None:
 def test_markup_formulas_and_right_to_left_names_are_kept_and_shown_inert(
     django_capture_on_commit_callbacks,
 ) -> None:
-    from signatories.services import moderation, signing
+    from signatories.services import moderation, verification
 
     letter = LetterFactory()
     names = [
@@ -163,7 +163,7 @@ def test_markup_formulas_and_right_to_left_names_are_kept_and_shown_inert(
         assert response.status_code == 302
     moderator = User.objects.create_user(email="mod@example.org")
     for endorsement in Endorsement.objects.all():
-        signing.endorsements_verify(user=endorsement.organization.user)
+        verification.endorsements_verify(user=endorsement.organization.user)
         moderation.endorsement_approve(endorsement=endorsement, moderator=moderator)
     assert sorted(Organization.objects.values_list("name", flat=True)) == sorted(names)
     page = Client().get(f"/letters/{letter.slug}/signatories/").content.decode()

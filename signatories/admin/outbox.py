@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import (
@@ -13,14 +11,13 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from coalition.admin import ModelAdmin
-
 from ..models import OutgoingMail
 from ..outbox import carries_secret, outgoing_mail_resend
+from .records import RecordAdmin
 
 
 @admin.register(OutgoingMail)
-class OutgoingMailAdmin(ModelAdmin):
+class OutgoingMailAdmin(RecordAdmin):
     list_display = ("created_at", "kind", "to", "subject", "status", "attempts", "sent_at", "error")
     list_filter = ("status", "kind", ("created_at", admin.DateFieldListFilter))
     search_fields = ("to", "subject")
@@ -51,18 +48,6 @@ class OutgoingMailAdmin(ModelAdmin):
         if carries_secret(obj.kind):
             return _("Withheld: this message carries a sign-in code or a confirmation link.")
         return linebreaksbr(obj.body_text, autoescape=True)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A mail is a record; "change" only allows the Resend action.
-        if obj is not None:
-            return False
-        return super().has_change_permission(request)
 
     @admin.action(description=gettext_lazy("Resend selected failed mail"), permissions=["change"])
     def resend(self, request: HttpRequest, queryset: QuerySet[OutgoingMail]) -> None:

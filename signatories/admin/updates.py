@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -27,6 +27,7 @@ from coalition.admin import ModelAdmin
 from .. import emails
 from ..models import Update, UpdateTranslation, User
 from ..services import updates
+from .pages import ChangePageContextMixin, object_pages
 
 PREVIEW_POLICY = {"frame-ancestors": [SELF], "style-src": [UNSAFE_INLINE], "img-src": ["*"]}
 
@@ -52,43 +53,36 @@ class UpdateTranslationInline(admin.StackedInline):
         return self._is_draft(obj) and super().has_delete_permission(request, obj)
 
 
+# What staff write; once the update is sent it is the record of what organisations were told.
+TEXT_FIELDS = ("letter", "subject", "body")
+AUDIT_FIELDS = (
+    "state",
+    "recipients",
+    "progress",
+    "created_by",
+    "created_at",
+    "sent_by",
+    "sent_at",
+)
+
+
 @admin.register(Update)
-class UpdateAdmin(ModelAdmin):
+class UpdateAdmin(ChangePageContextMixin, ModelAdmin):
     list_display = ("subject", "letter", "state", "queued", "sent", "failed", "created_at")
     list_filter = ("state", "letter")
     list_select_related = ("letter",)
     search_fields = ("subject",)
     inlines = (UpdateTranslationInline,)
-    fields = (
-        "letter",
-        "subject",
-        "body",
-        "state",
-        "recipients",
-        "progress",
-        "created_by",
-        "created_at",
-        "sent_by",
-        "sent_at",
-    )
+    fields = (*TEXT_FIELDS, *AUDIT_FIELDS)
     change_form_template = "admin/signatories/update/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Update]:
         return super().get_queryset(request).with_progress()  # type: ignore[attr-defined]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        audit = (
-            "state",
-            "recipients",
-            "progress",
-            "created_by",
-            "created_at",
-            "sent_by",
-            "sent_at",
-        )
         if obj is not None and obj.state != Update.State.DRAFT:
-            return ("letter", "subject", "body", *audit)
-        return audit
+            return (*TEXT_FIELDS, *AUDIT_FIELDS)
+        return AUDIT_FIELDS
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A sent update is the record of what organisations were told.
@@ -134,27 +128,15 @@ class UpdateAdmin(ModelAdmin):
     # Preview, test copy, send --------------------------------------------------------------
 
     def get_urls(self) -> list:
-        info = (self.opts.app_label, self.opts.model_name)
         return [
-            path(
-                "<path:object_id>/preview/",
-                self.admin_site.admin_view(self.preview_view),
-                name="{}_{}_preview".format(*info),
-            ),
-            path(
-                "<path:object_id>/preview/mail.html",
-                self.admin_site.admin_view(self.preview_html_view),
-                name="{}_{}_preview_html".format(*info),
-            ),
-            path(
-                "<path:object_id>/send-test/",
-                self.admin_site.admin_view(require_POST(self.send_test_view)),
-                name="{}_{}_send_test".format(*info),
-            ),
-            path(
-                "<path:object_id>/send/",
-                self.admin_site.admin_view(require_POST(self.send_view)),
-                name="{}_{}_send".format(*info),
+            *object_pages(
+                self,
+                [
+                    ("preview/", "preview", self.preview_view),
+                    ("preview/mail.html", "preview_html", self.preview_html_view),
+                    ("send-test/", "send_test", require_POST(self.send_test_view)),
+                    ("send/", "send", require_POST(self.send_view)),
+                ],
             ),
             *super().get_urls(),
         ]
@@ -175,33 +157,21 @@ class UpdateAdmin(ModelAdmin):
         codes = {code for code, _name in settings.LANGUAGES}
         return wanted if wanted in codes else update.letter.original_language
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        update = self.get_object(request, unquote(object_id))
-        context: dict[str, Any] = {}
-        if update is not None:
-            translated = {t.language for t in update.translations.all()}
-            context = {
-                "update_languages": [
-                    {
-                        "code": code,
-                        "name": name,
-                        "translated": code in translated or code == update.letter.original_language,
-                    }
-                    for code, name in settings.LANGUAGES
-                ],
-                "can_send": update.state == Update.State.DRAFT
-                and request.user.has_perm(SEND_PERMISSION),
-                "recipient_count": updates.update_recipients(update).count(),
-            }
-        return super().change_view(
-            request, object_id, form_url, extra_context={**(extra_context or {}), **context}
-        )
+    def change_page_context(self, request: HttpRequest, update: Update) -> dict[str, Any]:
+        translated = {t.language for t in update.translations.all()}
+        return {
+            "update_languages": [
+                {
+                    "code": code,
+                    "name": name,
+                    "translated": code in translated or code == update.letter.original_language,
+                }
+                for code, name in settings.LANGUAGES
+            ],
+            "can_send": update.state == Update.State.DRAFT
+            and request.user.has_perm(SEND_PERMISSION),
+            "recipient_count": updates.update_recipients(update).count(),
+        }
 
     def _preview(self, request: HttpRequest, object_id: str) -> tuple[Update, str, Any]:
         update = self._update(request, object_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -32,50 +33,43 @@ def _decision_sources(
     return default, only_undecided
 
 
-def endorsement_approve(
+# The statuses a moderator's decision starts from: a rejection can be reversed by an
+# approval and the other way round, but nobody decides for an organisation that withdrew.
+DECIDED_FROM: dict[str, set[str]] = {
+    Status.APPROVED: {Status.PENDING, Status.REJECTED},
+    Status.REJECTED: {Status.PENDING, Status.APPROVED},
+}
+
+
+def endorsement_decide(
     *,
     endorsement: Endorsement,
     moderator: User,
-    expected_status: str | None = None,
-    only_undecided: bool = False,
-) -> bool:
-    allowed, unless_decided = _decision_sources(
-        {Status.PENDING, Status.REJECTED}, expected_status, only_undecided
-    )
-    return bool(
-        transition(
-            endorsement_id=endorsement.pk,
-            allowed_from=allowed,
-            to_status=Status.APPROVED,
-            actor=moderator,
-            label="",
-            unless_decided=unless_decided,
-        )
-    )
-
-
-def endorsement_reject(
-    *,
-    endorsement: Endorsement,
-    moderator: User,
+    to_status: str,
     reason: str = "",
     expected_status: str | None = None,
     only_undecided: bool = False,
 ) -> bool:
+    """Approve or reject (`to_status`); `reason` is what the moderator typed for the
+    organisation and the audit trail."""
     allowed, unless_decided = _decision_sources(
-        {Status.PENDING, Status.APPROVED}, expected_status, only_undecided
+        DECIDED_FROM[to_status], expected_status, only_undecided
     )
     return bool(
         transition(
             endorsement_id=endorsement.pk,
             allowed_from=allowed,
-            to_status=Status.REJECTED,
+            to_status=to_status,
             actor=moderator,
             label="",
             note=reason.strip(),
             unless_decided=unless_decided,
         )
     )
+
+
+endorsement_approve = partial(endorsement_decide, to_status=Status.APPROVED)
+endorsement_reject = partial(endorsement_decide, to_status=Status.REJECTED)
 
 
 def moderation_digest_send() -> int:
