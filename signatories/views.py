@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from typing import cast
 
 from allauth.account.adapter import get_adapter
@@ -280,6 +281,14 @@ def _email_confirm(
     return _email_confirm_page(request, confirmation, organization, form)
 
 
+def _letters_as_read(endorsements: Iterable[Endorsement]) -> list[Endorsement]:
+    """For a page only: each endorsement's letter in the reader's language (never saved)."""
+    shown = list(endorsements)
+    for endorsement in shown:
+        endorsement.letter = endorsement.letter.localized(get_language())
+    return shown
+
+
 def _email_confirm_page(
     request: HttpRequest,
     confirmation: EmailConfirmation | EmailConfirmationHMAC,
@@ -293,13 +302,11 @@ def _email_confirm_page(
     address = confirmation.email_address
     if changed and organization is not None:
         organization.refresh_from_db()
-    pending = list(
+    pending = _letters_as_read(
         Endorsement.objects.filter(
             organization__user=address.user, status=Endorsement.Status.UNVERIFIED
         ).select_related("letter", "organization")
     )
-    for endorsement in pending:
-        endorsement.letter = endorsement.letter.localized(get_language())
     return render(
         request,
         "signatories/email_confirm.html",
@@ -348,15 +355,13 @@ def endorsement_confirm(request: AuthenticatedHttpRequest, code: str) -> HttpRes
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     organization = Organization.objects.filter(user=request.user).first()
-    endorsements = list(
+    endorsements = _letters_as_read(
         organization.endorsements.select_related("letter")
         .prefetch_related("letter__translations")
         .order_by("-signed_at")
         if organization
         else Endorsement.objects.none()
     )
-    for endorsement in endorsements:  # shown only: each letter as this reader reads it
-        endorsement.letter = endorsement.letter.localized(get_language())
     return render(
         request,
         "signatories/dashboard.html",

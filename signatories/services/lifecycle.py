@@ -94,7 +94,8 @@ def record_event(
     label: str,
     reason: Reason | None = None,
 ) -> None:
-    """An entry of the trail that changes nothing on the row (a moderator released its mail)."""
+    """An entry of the trail that leaves the status as it is (a moderator released its mail, a
+    published signature was held for review)."""
     _event(
         endorsement,
         from_status=endorsement.status,
@@ -258,14 +259,7 @@ def endorsement_flag(*, endorsement_id: int, reason: Reason) -> bool:
         endorsement.held_reasons = stored([reason])
         endorsement.decided_by = None
         endorsement.save(update_fields=["held_reasons", "decided_by"])
-        _event(
-            endorsement,
-            from_status=Status.APPROVED,
-            to_status=Status.APPROVED,
-            actor=None,
-            label=BY_DETAILS_CHANGE,
-            reason=reason,
-        ).save()
+        record_event(endorsement, actor=None, label=BY_DETAILS_CHANGE, reason=reason)
         refresh_count_on_commit(endorsement.letter)
         return True
 

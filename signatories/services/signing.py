@@ -51,6 +51,16 @@ class EndorsementChoices:
     listed_publicly: bool = True
     wants_updates: bool = False
 
+    def columns(self, *, ip_hash: str, language: str) -> dict[str, object]:
+        """What one submission sets on its endorsement, a new one or the one it replaces."""
+        return {
+            "comment": self.comment,
+            "listed_publicly": self.listed_publicly,
+            "wants_updates": self.wants_updates,
+            "ip_hash": ip_hash,
+            "language": language,
+        }
+
 
 def _ensure_open(letter: Letter) -> None:
     if not letter.is_accepting_signatures:
@@ -77,20 +87,11 @@ def _unverified_endorsement_put(
     organization: Organization,
     letter: Letter,
     email: str,
-    choices: EndorsementChoices,
+    columns: dict[str, object],
     held_reasons: Sequence[Reason],
-    ip_hash: str,
-    language: str,
 ) -> Endorsement:
     """The organisation's unconfirmed signature of this letter, as the latest submission says:
     a new one, or the one waiting under the address (or refused by its owner) replaced."""
-    fields: dict[str, object] = {
-        "comment": choices.comment,
-        "listed_publicly": choices.listed_publicly,
-        "wants_updates": choices.wants_updates,
-        "ip_hash": ip_hash,
-        "language": language,
-    }
     existing = (
         Endorsement.objects.filter(organization=organization, letter=letter)
         .values_list("pk", flat=True)
@@ -98,13 +99,13 @@ def _unverified_endorsement_put(
     )
     if existing is None:
         return endorsement_open(
-            endorsement=Endorsement(organization=organization, letter=letter, **fields),
+            endorsement=Endorsement(organization=organization, letter=letter, **columns),
             status=Status.UNVERIFIED,
             label=email,
             held_reasons=held_reasons,
         )
     replaced = endorsement_resubmit(
-        endorsement_id=existing, label=email, held_reasons=held_reasons, changes=fields
+        endorsement_id=existing, label=email, held_reasons=held_reasons, changes=columns
     )
     if replaced is None:
         # identity.account_unclaimed let only unverified or refused signatures through.
@@ -178,10 +179,8 @@ def signatory_sign_up(
                     organization=organization,
                     letter=letter,
                     email=email,
-                    choices=choices,
+                    columns=choices.columns(ip_hash=ip_hash, language=language),
                     held_reasons=held_reasons,
-                    ip_hash=ip_hash,
-                    language=language,
                 )
                 if send_mail:
                     _send_verification(request, address, ip_hash)
@@ -214,27 +213,14 @@ def _sign_up_known_address(*, letter: Letter, email: str, ip_hash: str) -> None:
 
 
 def _endorsement_get_or_create(
-    *,
-    organization: Organization,
-    letter: Letter,
-    status: str,
-    choices: EndorsementChoices,
-    held_reasons: Sequence[Reason] = (),
-    ip_hash: str = "",
-    language: str = "",
+    endorsement: Endorsement, *, status: str, held_reasons: Sequence[Reason]
 ) -> tuple[Endorsement, bool]:
+    """`endorsement` opened, or the one its organisation already has on the letter."""
+    organization, letter = endorsement.organization, endorsement.letter
     try:
         with transaction.atomic():
             endorsement = endorsement_open(
-                endorsement=Endorsement(
-                    organization=organization,
-                    letter=letter,
-                    comment=choices.comment,
-                    listed_publicly=choices.listed_publicly,
-                    wants_updates=choices.wants_updates,
-                    ip_hash=ip_hash,
-                    language=language,
-                ),
+                endorsement=endorsement,
                 status=status,
                 label=organization.user.email,
                 held_reasons=held_reasons,
@@ -267,13 +253,13 @@ def endorsement_create(
         status = Status.PENDING
     with transaction.atomic():
         endorsement, created = _endorsement_get_or_create(
-            organization=organization,
-            letter=letter,
+            Endorsement(
+                organization=organization,
+                letter=letter,
+                **choices.columns(ip_hash=ip_hash, language=language),
+            ),
             status=status,
-            choices=choices,
             held_reasons=held_reasons,
-            ip_hash=ip_hash,
-            language=language,
         )
         if created:
             if verified:
