@@ -90,9 +90,7 @@ class DecisionsMixin(ModelAdmin):
         reason: str = "",
         seen_status: str | None = None,
     ) -> int:
-        """Returns how many were decided. With `seen_status` (one endorsement, decided from
-        its page), a row whose status is no longer the one the page showed was decided by a
-        colleague meanwhile, whatever they decided."""
+        """Returns how many were decided; the moderator is told why the others were not."""
         changed = 0
         left: list[int] = []
         for endorsement in queryset.order_by("signed_at", "pk"):
@@ -112,6 +110,16 @@ class DecisionsMixin(ModelAdmin):
             DONE[to_status] % {"count": changed},
             messages.SUCCESS if changed else messages.INFO,
         )
+        self._report_left(request, left, to_status, seen_status)
+        return changed
+
+    def _report_left(
+        self, request: HttpRequest, left: list[int], to_status: str, seen_status: str | None
+    ) -> None:
+        """Why the endorsements `left` as they were were not decided: by someone else first,
+        or a status this decision cannot start from. With `seen_status` (one endorsement,
+        decided from its page), a row whose status is no longer the one the page showed was
+        decided by a colleague meanwhile, whatever they decided."""
         statuses = Counter(Endorsement.objects.filter(pk__in=left).values_list("status", flat=True))
         if seen_status is not None:
             already = sum(n for status, n in statuses.items() if status != seen_status)
@@ -146,7 +154,6 @@ class DecisionsMixin(ModelAdmin):
                     ),
                     messages.INFO,
                 )
-        return changed
 
     @admin.action(description=gettext_lazy("Approve selected endorsements"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Endorsement]) -> None:
