@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from letters.models import Letter, language_choices
@@ -37,10 +37,6 @@ class EndorsementQuerySet(models.QuerySet["Endorsement"]):
             # An erased organisation's account is inactive, its address a placeholder.
             organization__user__is_active=True,
         )
-
-    def counts_by_status(self) -> dict[str, int]:
-        rows = self.values("status").annotate(n=Count("id")).order_by()
-        return {row["status"]: row["n"] for row in rows}
 
 
 class Endorsement(models.Model):
