@@ -27,20 +27,32 @@ the 400 a miss gets.
 
 The cache is Redis (coalition.cache degrades to a miss when Redis fails): one round trip
 reads the stamp and the page together, and each process keeps the pages it served last.
+
+First in MIDDLEWARE: a hit runs no other middleware at all. The headers the rest of the
+stack puts on a page (CSP, Permissions-Policy, Referrer-Policy, X-Frame-Options, nosniff...)
+are kept with it, as they were when it was rendered; the two that depend on the request are
+decided again on every hit: HSTS (https only) and the redirect to https (a plain-http request
+falls through to SecurityMiddleware). A page is kept as it is and gzipped (Content-Encoding:
+gzip for a client that accepts it, `Vary: Accept-Encoding`): the letter page is a quarter of
+its size on the wire, compressed once per rendering rather than once per reader.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import cast
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.urls import Resolver404, resolve
@@ -50,6 +62,7 @@ from django.utils.cache import get_max_age, patch_cache_control
 from .languages import TRANSLATED_NAMESPACES
 
 GENERATION_KEY = "public-pages:generation"
+STATIC_PREFIX = "/" + settings.STATIC_URL.lstrip("/")
 
 
 # The pages served from the cache, and the query parameters that name their content, each
@@ -70,6 +83,12 @@ def cached_page(namespace: str, name: str, **parameters: Canonical) -> None:
 
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
 KEPT_STATUS = 200
+# Below this, gzip's own header and trailer eat what it saves (Django's GZipMiddleware too).
+GZIP_FROM_BYTES = 200
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# Decided again on each hit, from the request; the rest is kept as rendered.
+_PER_REQUEST_HEADERS = {"vary", "cache-control", "age", "set-cookie", "content-length"}
+_PER_REQUEST_HEADERS |= {"content-encoding", "strict-transport-security"}
 
 
 def public_pages_changed() -> None:
@@ -85,14 +104,47 @@ class CachedPage:
     status: int
     headers: tuple[tuple[str, str], ...]
     content: bytes
+    gzipped: bytes | None  # None when gzip would not make it smaller
     max_age: int | None  # the view's own, when it set one
 
-    def response(self, now: float) -> HttpResponse:
-        response = HttpResponse(self.content, status=self.status)
+    def response(self, request: HttpRequest, now: float) -> HttpResponse:
+        content = self.content
+        gzipped = self.gzipped is not None and _ACCEPTS_GZIP.search(
+            request.META.get("HTTP_ACCEPT_ENCODING", "")
+        )
+        if gzipped:
+            content = cast(bytes, self.gzipped)
+        response = HttpResponse(content, status=self.status)
         for name, value in self.headers:
             response[name] = value
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(content))
         response["Age"] = str(int(now - self.rendered_at))
+        if request.is_secure() and (hsts := _hsts()):
+            response["Strict-Transport-Security"] = hsts
         return response
+
+
+def _gzipped(content: bytes) -> bytes | None:
+    if len(content) < GZIP_FROM_BYTES:
+        return None
+    # mtime=0: the same page gives the same bytes in every process (ETags, CDNs).
+    compressed = gzip.compress(content, compresslevel=6, mtime=0)
+    return compressed if len(compressed) < len(content) else None
+
+
+def _hsts() -> str:
+    """SecurityMiddleware's Strict-Transport-Security, which a hit does not pass through."""
+    seconds = settings.SECURE_HSTS_SECONDS
+    if not seconds:
+        return ""
+    value = f"max-age={seconds}"
+    if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+        value += "; includeSubDomains"
+    if settings.SECURE_HSTS_PRELOAD:
+        value += "; preload"
+    return value
 
 
 @dataclass(frozen=True)
@@ -175,30 +227,31 @@ def _kept_headers(response: HttpResponseBase) -> tuple[tuple[str, str], ...]:
     return tuple(
         (name, value)
         for name, value in response.items()
-        if name.lower() not in {"vary", "cache-control", "age", "set-cookie"}
+        if name.lower() not in _PER_REQUEST_HEADERS
     )
+
+
+@lru_cache(maxsize=64)
+def _cache_control_value(shared: bool, n: int) -> str:
+    """Public, with the view's own max-age when it set one, and room for a CDN to keep serving
+    while it revalidates or while the site is down. Computed once per (shared, n), not on
+    every hit."""
+    response = HttpResponse()
+    if shared:
+        patch_cache_control(
+            response, public=True, max_age=n, stale_while_revalidate=2 * n, stale_if_error=5 * n
+        )
+    else:
+        patch_cache_control(response, private=True, max_age=n)
+    return response["Cache-Control"]
 
 
 def _cache_control(response: HttpResponseBase, plan: Plan, max_age: int | None) -> None:
-    """Public, with the view's own max-age when it set one, and room for a CDN to keep serving
-    while it revalidates or while the site is down."""
     n = max_age if max_age is not None else settings.PUBLIC_PAGE_MAX_AGE
-    if plan.vary_language:
-        response["Vary"] = "Accept-Language"
-    elif "Vary" in response:
-        del response["Vary"]
-    if "Cache-Control" in response:
-        del response["Cache-Control"]
-    if not plan.shared:
-        patch_cache_control(response, private=True, max_age=n)
-        return
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=n,
-        stale_while_revalidate=2 * n,
-        stale_if_error=5 * n,
+    response["Vary"] = (
+        "Accept-Encoding, Accept-Language" if plan.vary_language else "Accept-Encoding"
     )
+    response["Cache-Control"] = _cache_control_value(plan.shared, n)
 
 
 class PublicPageCacheMiddleware:
@@ -215,21 +268,19 @@ class PublicPageCacheMiddleware:
         self.generation, self.generation_read_at = 0, float("-inf")
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        # Resolved once: only a GET of one of PAGES can be served from the cache.
-        route = _page(request.path_info) if request.method == "GET" else None
+        # Resolved once: only a GET of one of PAGES can be served from the cache. Static
+        # files (WhiteNoise, below) are never pages: not worth resolving.
+        route = None
+        if request.method == "GET" and not request.path_info.startswith(STATIC_PREFIX):
+            route = _page(request.path_info)
         plan = _plan(request, route)
-        if plan is None:
+        if plan is None or self._not_for_a_hit(request):
             response = self.get_response(request)
             if route is not None:
                 # A signed-in reader's page, a search, or the 404 for a value that names
                 # nothing: right for this reader only.
                 patch_cache_control(response, private=True)
             return response
-        # On a miss CommonMiddleware refuses a Host that ALLOWED_HOSTS does not name
-        # (DisallowedHost: a 400); a hit answers it the same, or ALLOWED_HOSTS (against
-        # forged Host headers and DNS rebinding) would hold only until a page is kept.
-        # Django's own check, so that the two answers cannot drift apart: ~4 us a hit.
-        request.get_host()
         now = time.time()
         half = settings.PUBLIC_PAGE_STALE_SECONDS / 2
         page = self.local.get(plan.key)
@@ -241,9 +292,24 @@ class PublicPageCacheMiddleware:
                 return self._render(request, plan, now)
             self._remember(plan.key, cast(CachedPage, page))
         page = cast(CachedPage, page)
-        response = page.response(now)
+        response = page.response(request, now)
         _cache_control(response, plan, page.max_age)
         return response
+
+    @staticmethod
+    def _not_for_a_hit(request: HttpRequest) -> bool:
+        """What the middleware below would answer instead of the page, answered by it: the
+        redirect of plain http to https (SecurityMiddleware), and the 400 for a Host that
+        ALLOWED_HOSTS does not name (CommonMiddleware). Otherwise ALLOWED_HOSTS (against
+        forged Host headers and DNS rebinding) would hold only until a page is kept. Django's
+        own check, so that the two answers cannot drift apart: ~4 us a hit."""
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            return True
+        try:
+            request.get_host()
+        except DisallowedHost:
+            return True
+        return False
 
     def _fresh(self, page: CachedPage | None, now: float, half: float) -> bool:
         if page is None or now - page.rendered_at >= settings.PUBLIC_PAGE_CACHE_SECONDS:
@@ -265,16 +331,19 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if not _keepable(response):
             return response
-        max_age = get_max_age(response)
+        content = response.content  # type: ignore[attr-defined]
         page = CachedPage(
             generation=generation,
             rendered_at=now,
             status=response.status_code,
             headers=_kept_headers(response),
-            content=response.content,  # type: ignore[attr-defined]
-            max_age=max_age,
+            content=content,
+            gzipped=_gzipped(content),
+            max_age=get_max_age(response),
         )
         cache.set(plan.key, page, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
         self._remember(plan.key, page)
-        _cache_control(response, plan, max_age)
-        return response
+        # The reader who missed gets what the next one will: gzipped when accepted.
+        served = page.response(request, now)
+        _cache_control(served, plan, page.max_age)
+        return served

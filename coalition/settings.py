@@ -58,11 +58,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: on a hit nothing below it runs. The page keeps the headers the stack below gave
+    # it when it was rendered; HSTS and the https redirect are decided again per request.
+    "coalition.pagecache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before everything a public read does not need: on a hit, nothing below it runs.
-    "coalition.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "coalition.languages.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -3,6 +3,7 @@ surge, and what a signed-in organisation still sees."""
 
 from __future__ import annotations
 
+import gzip
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -66,9 +67,10 @@ def test_pages_say_how_long_a_cache_in_front_may_keep_them(client: Client, lette
     assert page["Cache-Control"] == (
         "public, max-age=30, stale-while-revalidate=60, stale-if-error=150"
     )
-    assert "Vary" not in page  # the prefix says the language
+    assert page["Vary"] == "Accept-Encoding"  # the prefix says the language
     english = client.get(f"/letters/{letter.slug}/", HTTP_ACCEPT_LANGUAGE="en")
-    assert english["Vary"] == "Accept-Language"  # unprefixed: English, or off to /fr/…
+    # Unprefixed: English, or off to /fr/…
+    assert english["Vary"] == "Accept-Encoding, Accept-Language"
     count = client.get(reverse("letters_data:count_json", args=[letter.slug]))
     assert (
         count["Cache-Control"] == "public, max-age=5, stale-while-revalidate=10, stale-if-error=25"
@@ -293,3 +295,65 @@ def test_an_unprefixed_first_visit_still_goes_to_the_browsers_language(
     english = chosen.get(f"/letters/{letter.slug}/", HTTP_ACCEPT_LANGUAGE="ar")
     assert english.status_code == 200
     assert english["Cache-Control"].startswith("private")
+
+
+def test_a_browser_that_accepts_gzip_gets_the_letter_page_compressed_and_others_get_it_plain(
+    client: Client, letter: Letter
+) -> None:
+    """Before, the letter page went out as it was rendered: 188 kB on the wire, the map
+    included, to a phone as to anyone."""
+    EndorsementFactory(letter=letter, approved=True, organization__country="BR")
+    path = f"/letters/{letter.slug}/"
+    miss = client.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    hit = client.get(path, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    plain = client.get(path)
+    assert "Age" in hit
+    for response in (miss, hit):
+        assert response["Content-Encoding"] == "gzip"
+        assert int(response["Content-Length"]) == len(response.content) <= 60_000
+        assert gzip.decompress(response.content) == plain.content
+    assert "Content-Encoding" not in plain
+    assert int(plain["Content-Length"]) == len(plain.content)
+    assert letter.title in plain.content.decode()
+    for response in (miss, hit, plain):
+        assert "Accept-Encoding" in response["Vary"]
+    assert len(hit.content) * 3 < len(plain.content)
+
+
+def test_a_page_served_from_the_cache_carries_every_security_header(
+    client: Client, letter: Letter, settings
+) -> None:
+    """A hit runs no middleware but this one: the headers are the rendering's, and HSTS is
+    decided per request, so that a page kept from a plain-http request does not lose it for an
+    https one, nor one kept from https give it to plain http."""
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    path = f"/letters/{letter.slug}/"
+    miss = client.get(path)
+    hit_https = client.get(path, secure=True)
+    hit_http = client.get(path)
+    assert "Age" in hit_https and "Age" in hit_http
+    assert hit_https["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Strict-Transport-Security" not in hit_http
+    for name in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "Referrer-Policy",
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Cross-Origin-Opener-Policy",
+    ):
+        assert hit_https[name] == hit_http[name] == miss[name], name
+
+
+def test_plain_http_is_redirected_to_https_even_when_the_page_is_kept(
+    client: Client, letter: Letter, settings
+) -> None:
+    """Before this middleware came first, SecurityMiddleware redirected before the cache was
+    read; now the cache must not answer plain http itself."""
+    settings.SECURE_SSL_REDIRECT = True
+    path = f"/letters/{letter.slug}/"
+    assert client.get(path, secure=True).status_code == 200
+    assert "Age" in client.get(path, secure=True)
+    response = client.get(path)
+    assert response.status_code == 301
+    assert response["Location"] == f"https://testserver{path}"
