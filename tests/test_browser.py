@@ -764,3 +764,26 @@ def test_printing_the_letter_page_gives_the_letter_alone(new_page: NewPage, lett
     page.screenshot(path=SCREENSHOTS / "letter-print.png", full_page=True)
     page.emulate_media(media="screen")
     expect(page.locator(".share")).to_be_visible()
+
+
+def fonts_fetched(page: Any, path: str) -> list[str]:
+    """The web fonts the browser downloaded to show this page, once every face it needed has
+    loaded."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(path)
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.wait_for_load_state("networkidle")
+    return [url for url in requested if ".woff" in url]
+
+
+def test_an_english_page_downloads_no_arabic_font_and_an_arabic_page_does(
+    new_page: NewPage, letter: Letter
+) -> None:
+    """Before, the switcher's "العربية" alone made every English page fetch the 48 kB Arabic
+    face."""
+    EndorsementFactory(letter=letter, approved=True, organization__country="BR")
+    english = fonts_fetched(new_page(), f"/letters/{letter.slug}/")
+    assert not [url for url in english if "arabic" in url]
+    arabic = fonts_fetched(new_page(), f"/ar/letters/{letter.slug}/")
+    assert [url for url in arabic if "noto-sans-arabic" in url]
