@@ -141,6 +141,20 @@ def wrk(url: str, args: argparse.Namespace, bodies: Path | None = None) -> dict[
     return result
 
 
+def letter_page_on_the_wire(url: str) -> str:
+    """The letter page's bytes as a browser receives them (Accept-Encoding: gzip, as curl
+    --compressed) and as a client that accepts no compression does."""
+    sizes = []
+    for encoding in ("gzip", "identity"):
+        request = urllib.request.Request(url, headers={"Accept-Encoding": encoding})  # noqa: S310
+        for _ in range(2):  # the first may be the miss that renders it
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 -- loopback
+                body = response.read()
+                used = response.headers.get("Content-Encoding", "identity")
+        sizes.append(f"{len(body):,} bytes ({used})")
+    return ", ".join(sizes)
+
+
 def network(n: int) -> str:
     """The address the n-th request comes from: one network each, as offices signing."""
     return f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
@@ -310,6 +324,7 @@ def main() -> None:
         }
         rows = args.rows.split(",")
         results = {}
+        wire = letter_page_on_the_wire(f"{ours}/letters/{slug}/")
         for label, (ours_url, bare_url) in pairs.items():
             if label not in rows:
                 continue
@@ -353,6 +368,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|")
     for label, (ours_result, bare_result) in results.items():
         print(row(label, ours_result, bare_result))
+    print(f"\nletter page on the wire: {wire}")
     if "signing" not in results:
         return
     saved = saved_signatures(run)
