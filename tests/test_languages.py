@@ -268,7 +268,7 @@ def test_an_organisations_own_pages_name_the_letter_in_its_translation(client: C
 def test_the_home_page_names_the_addressees_as_a_label_in_each_language(client: Client) -> None:
     LetterFactory(recipients="Le Président de l'Assemblée générale")
     french = client.get("/fr/").content.decode()
-    assert "Destinataires : Le Président de l&#x27;Assemblée générale" in french
+    assert "Destinataires\u00a0: Le Président de l&#x27;Assemblée générale" in french
     assert "Addressed to" not in french
 
 
