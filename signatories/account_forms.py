@@ -36,7 +36,7 @@ def address_opens_account(user: User, email: str) -> bool:
     let its real owner land in someone else's account."""
     return (
         user.email.lower() == email.lower()
-        or EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+        or EmailAddress.objects.filter(user=user, email=email.lower(), verified=True).exists()
     )
 
 

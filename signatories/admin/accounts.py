@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from coalition.admin import StrictLookupsMixin, ValidSelectionMixin
 
-from ..models import User
+from ..models import User, normalized_email
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -25,11 +25,19 @@ class UserCreationForm(AdminUserCreationForm):
         model = User
         fields = ("email",)
 
+    def clean_email(self) -> str:
+        # Stored lower-case like every address, so that lookups by address use `=` and the
+        # index (and "Ana@Org" typed here is the account "ana@org" signs in to).
+        return normalized_email(self.cleaned_data["email"])
+
 
 class UserChangeForm(DjangoUserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+    def clean_email(self) -> str:
+        return normalized_email(self.cleaned_data["email"])
 
 
 @admin.register(User)
@@ -66,7 +74,7 @@ class UserAdmin(StrictLookupsMixin, ValidSelectionMixin, DjangoUserAdmin):
         super().save_model(request, obj, form, change)
         if not obj.is_staff:
             return
-        address = EmailAddress.objects.filter(user=obj, email__iexact=obj.email).first()
+        address = EmailAddress.objects.filter(user=obj, email=obj.email).first()
         if address is None:
             EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=True)
         elif not address.verified:

@@ -69,7 +69,7 @@ def confirmation_reminders_send() -> int:
             )
             user = endorsement.organization.user
             address = EmailAddress.objects.filter(
-                user=user, email__iexact=user.email, verified=False
+                user=user, email=user.email, verified=False
             ).first()
             if address is None:
                 continue

@@ -147,7 +147,7 @@ def signatory_sign_up(
     for _attempt in range(2):
         try:
             with transaction.atomic():
-                user = User.objects.select_for_update().filter(email__iexact=email).first()
+                user = User.objects.select_for_update().filter(email=email).first()
                 organization: Organization | None
                 if user is None:
                     user = User.objects.create_user(
@@ -161,7 +161,7 @@ def signatory_sign_up(
                     organization := Organization.objects.filter(user=user).first()
                 ):
                     address = EmailAddress.objects.get_primary(user) or EmailAddress.objects.get(
-                        user=user, email__iexact=email
+                        user=user, email=email
                     )
                     organization_update(organization=organization, details=details)
                     if language and user.language != language:
@@ -195,7 +195,7 @@ def signatory_sign_up(
 def _sign_up_known_address(*, letter: Letter, email: str, ip_hash: str) -> None:
     """The address belongs to an organisation that has confirmed it (or that staff vouched
     for): nothing changes here, and its owner is told how to sign in instead."""
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.filter(email=email).first()
     organization = Organization.objects.filter(user=user).first() if user else None
     endorsement = (
         Endorsement.objects.filter(organization=organization, letter=letter).first()

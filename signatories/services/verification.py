@@ -155,7 +155,7 @@ def endorsements_release(*, endorsement_ids: list[int], moderator: User) -> int:
     ).select_related("organization__user")
     for endorsement in waiting:
         user = endorsement.organization.user
-        address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+        address = EmailAddress.objects.filter(user=user, email=user.email).first()
         if address is None or address.verified:
             continue
         with transaction.atomic():

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from signatories.models import Organization
+from signatories.models import Organization, normalized_email
 from signatories.services import privacy
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, email: str, yes: bool, **options: Any) -> None:
         organization = (
-            Organization.objects.filter(user__email__iexact=email.strip())
+            Organization.objects.filter(user__email=normalized_email(email))
             .select_related("user")
             .first()
         )
