@@ -113,6 +113,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
         "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
     )
+    # Cheaper statements: parameters sent apart from the SQL (the server parses and plans a
+    # statement it has seen once per connection), and prepared after this many runs. Off by
+    # default: behind PgBouncer in transaction mode, prepared statements need its
+    # max_prepared_statements (1.21+), or a statement prepared on one server connection is
+    # missing on the next (docs/scale.md).
+    if env.bool("DATABASE_SERVER_SIDE_BINDING", default=False):
+        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+    if threshold := env.str("DATABASE_PREPARE_THRESHOLD", default=""):
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+            None if threshold.lower() == "off" else int(threshold)
+        )
     # Or a pool in each process (psycopg_pool) instead of one persistent connection.
     if env.bool("DATABASE_POOL", default=False):
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django requires it with a pool
