@@ -53,7 +53,7 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 sys.path.insert(0, str(BENCH))
 
 import bench_public  # noqa: E402 -- bench/ is the script's folder; fills the letter
-from database import ensure_database  # noqa: E402
+from database import accounts_fill, ensure_database  # noqa: E402
 
 # A surge comes from many networks: each signature arrives from its own office's address,
 # in X-Forwarded-For as a reverse proxy in front of gunicorn would send it (TRUSTED_PROXIES=1),
@@ -249,11 +249,11 @@ def bare_table(command: str) -> int:
         return cursor.fetchone()[0]
 
 
-def row(label: str, ours: dict[str, Any], bare: dict[str, Any]) -> str:
+def row(label: str, ours: dict[str, Any], bare: dict[str, Any], title: str = "") -> str:
     ratio = ours["rps"] / bare["rps"] if bare["rps"] else 0.0
     verdict = "ok" if ratio >= GOALS[label] else "BELOW"
     return (
-        f"| {label} | {ours['rps']:,.0f} | {bare['rps']:,.0f} | {ratio:.2f} | "
+        f"| {title or label} | {ours['rps']:,.0f} | {bare['rps']:,.0f} | {ratio:.2f} | "
         f">= {GOALS[label]} {verdict} | {ours['p50_us'] / 1000:.1f} / {ours['p99_us'] / 1000:.1f}"
         f" | {bare['p50_us'] / 1000:.1f} / {bare['p99_us'] / 1000:.1f}"
         f" | {ours['status_errors'] + ours['socket_errors']} |"
@@ -269,6 +269,11 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--bodies", type=int, default=0, help="sign forms to prepare")
     parser.add_argument("--refill", action="store_true")
+    parser.add_argument(
+        "--accounts",
+        default="1000,100000",
+        help="accounts on record while signing is measured, one signing row each",
+    )
     parser.add_argument(
         "--rows", default=",".join(GOALS), help="which rows, e.g. --rows signing (default: all)"
     )
@@ -289,12 +294,11 @@ def main() -> None:
     forget_earlier_runs()
     bare_table("reset")
     args.csrf_cookie = settings.CSRF_COOKIE_NAME
-    run = secrets.token_hex(3)
     # More forms than the fastest rate seen here could use, so that none is sent twice.
     bodies = args.bodies or 3_000 * args.duration
     workdir = Path(tempfile.mkdtemp(prefix="bench-surge-"))
-    sign_bodies(workdir / "sign.txt", bodies, run, "csrfmiddlewaretoken", Organization.Kind.NGO)
-    bare_bodies(workdir / "bare.txt", bodies, run)
+    bare_bodies(workdir / "bare.txt", bodies, secrets.token_hex(3))
+    sizes = [int(size) for size in args.accounts.split(",")]
 
     ours_port, bare_port = bench_public.free_port(), bench_public.free_port()
     env = {**os.environ, **SURGE, "SITE_URL": f"http://127.0.0.1:{ours_port}"}
@@ -332,13 +336,22 @@ def main() -> None:
                 urllib.request.urlopen(url, timeout=10).read()  # noqa: S310 -- http://127.0.0.1
             print(f"{label}…", file=sys.stderr)
             results[label] = (wrk(ours_url, args), wrk(bare_url, args))
-        if "signing" in rows:
-            print("signing…", file=sys.stderr)
+        signings = []
+        for size in sizes if "signing" in rows else []:
+            if size < args.signatories:
+                # The letter's signatories are accounts too: fewer, so that the list is this size.
+                bench_public.fill(size // 2, refill=True)
+            run = secrets.token_hex(3)
+            accounts = accounts_fill(size, keep=f"surge-{run}-")
+            sign_bodies(
+                workdir / "sign.txt", bodies, run, "csrfmiddlewaretoken", Organization.Kind.NGO
+            )
+            print(f"signing at {accounts:,} accounts…", file=sys.stderr)
             # Where each signature's CPU goes: the web workers, the database, the worker that
             # renders and sends its mail, Redis; and the same for the bare insert.
             services = {"PostgreSQL": "postgres", "Redis": "redis-server"}
 
-            def sign_and_send() -> dict[str, Any]:
+            def sign_and_send(run: str = run) -> dict[str, Any]:
                 result = wrk(f"{ours}/letters/{slug}/sign/", args, workdir / "sign.txt")
                 mail_sent(run)
                 return result
@@ -346,10 +359,13 @@ def main() -> None:
             ours_parts = {"web": processes[0], **services, "worker": processes[2]}
             bare_parts = {"web": processes[1], **services}
             signed, ours_cpu = cpu_per_request(ours_parts, sign_and_send)
+            bare_table("reset")
             inserted, bare_cpu = cpu_per_request(
                 bare_parts, lambda: wrk(f"{bare}/form/", args, workdir / "bare.txt")
             )
-            results["signing"] = (signed, inserted)
+            signings.append(
+                (accounts, run, signed, inserted, ours_cpu, bare_cpu, bare_table("count"))
+            )
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
@@ -369,25 +385,25 @@ def main() -> None:
     for label, (ours_result, bare_result) in results.items():
         print(row(label, ours_result, bare_result))
     print(f"\nletter page on the wire: {wire}")
-    if "signing" not in results:
-        return
-    saved = saved_signatures(run)
-    bare_saved = bare_table("count")
-    signed, bare_signed = results["signing"]
-    accepted = signed["requests"] - signed["status_errors"] - signed["socket_errors"]
-    print(
-        f"\nsigning: {accepted:,} accepted of {signed['requests']:,} requests; saved "
-        + ", ".join(f"{number:,} {what}" for what, number in saved.items())
-        + f" ({saved['endorsements'] / (signed['duration_us'] / 1e6):,.0f} saved signatures/s);"
-        f" bare: {bare_saved:,} rows for {bare_signed['requests']:,} requests."
-    )
-    print(f"signing: {ours_cpu}\nbare insert: {bare_cpu}")
-    # wrk stops counting at the deadline; the requests then in flight (at most one per
-    # connection) still complete on the server and are saved.
-    if not accepted <= saved["endorsements"] <= accepted + args.connections:
-        print("WARNING: accepted sign requests and saved endorsements differ", file=sys.stderr)
-    if not saved["endorsements"] == saved["accounts"] == saved["outbox rows"]:
-        print("WARNING: an endorsement was saved without its account or mail", file=sys.stderr)
+    for accounts, _run, signed, inserted, _cpu, _bare_cpu, _rows in signings:
+        print(row("signing", signed, inserted, f"signing at {accounts:,} accounts"))
+    for accounts, run, signed, bare_signed, ours_cpu, bare_cpu, bare_saved in signings:
+        saved = saved_signatures(run)
+        accepted = signed["requests"] - signed["status_errors"] - signed["socket_errors"]
+        print(
+            f"\nsigning at {accounts:,} accounts: {accepted:,} accepted of "
+            f"{signed['requests']:,} requests; saved "
+            + ", ".join(f"{number:,} {what}" for what, number in saved.items())
+            + f" ({saved['endorsements'] / (signed['duration_us'] / 1e6):,.0f} saved signatures/s);"
+            f" bare: {bare_saved:,} rows for {bare_signed['requests']:,} requests."
+        )
+        print(f"signing at {accounts:,} accounts: {ours_cpu}\nbare insert: {bare_cpu}")
+        # wrk stops counting at the deadline; the requests then in flight (at most one per
+        # connection) still complete on the server and are saved.
+        if not accepted <= saved["endorsements"] <= accepted + args.connections:
+            print("WARNING: accepted sign requests and saved endorsements differ", file=sys.stderr)
+        if not saved["endorsements"] == saved["accounts"] == saved["outbox rows"]:
+            print("WARNING: an endorsement was saved without its account or mail", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -33,3 +33,62 @@ def ensure_database() -> None:
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if exists.fetchone() is None:
             connection.execute(f'CREATE DATABASE "{name}"')
+
+
+CROWD_PREFIX = "bench-crowd-"
+CROWD_BATCH = 10_000
+
+
+def accounts_fill(total: int, keep: str) -> int:
+    """Bring the accounts table to `total` rows (those whose address starts with `keep`, the
+    run in progress, aside) with confirmed organisations that signed nothing: the list a
+    letter signs against after a few campaigns. Each batch of 10,000 is one INSERT per table.
+    Returns the accounts now on record, the crowd included."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection, transaction
+
+    from signatories.models import Organization, User, normalize_name
+
+    others = User.objects.exclude(email__startswith=CROWD_PREFIX).exclude(email__startswith=keep)
+    crowd = User.objects.filter(email__startswith=CROWD_PREFIX)
+    wanted = max(total - others.count(), 0)
+    have = crowd.count()
+    if have > wanted:
+        surplus = crowd.order_by("-pk").values("pk")[: have - wanted]
+        with transaction.atomic():
+            Organization.objects.filter(user__in=surplus).delete()
+            EmailAddress.objects.filter(user__in=surplus).delete()
+            User.objects.filter(pk__in=surplus).delete()
+    unusable = make_password(None)
+    for start in range(have, wanted, CROWD_BATCH):
+        numbers = range(start, min(start + CROWD_BATCH, wanted))
+        with transaction.atomic():
+            users = User.objects.bulk_create(
+                (
+                    User(email=f"{CROWD_PREFIX}{n}@crowd{n}.example.org", password=unusable)
+                    for n in numbers
+                ),
+                batch_size=CROWD_BATCH,
+            )
+            EmailAddress.objects.bulk_create(
+                (EmailAddress(user=u, email=u.email, primary=True, verified=True) for u in users),
+                batch_size=CROWD_BATCH,
+            )
+            Organization.objects.bulk_create(
+                (
+                    Organization(
+                        user=user,
+                        name=f"Crowd organisation {n}",
+                        normalized_name=normalize_name(f"Crowd organisation {n}"),
+                        country="FR",
+                        website=f"https://crowd{n}.example.org",
+                        website_domain=f"crowd{n}.example.org",
+                    )
+                    for n, user in zip(numbers, users, strict=True)
+                ),
+                batch_size=CROWD_BATCH,
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum would soon: plans for the real row counts
+    return User.objects.exclude(email__startswith=keep).count()
