@@ -198,6 +198,8 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 OUTBOX_STALE_SECONDS = env.int("OUTBOX_STALE_SECONDS", default=120)
 # A claimed mail whose worker vanished is queued again after this long (well past EMAIL_TIMEOUT).
 OUTBOX_SENDING_TIMEOUT_SECONDS = env.int("OUTBOX_SENDING_TIMEOUT_SECONDS", default=600)
+# The worker claims up to this many due mails at once and sends them over one SMTP connection.
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
 # Temporary SMTP errors are retried with exponential backoff and jitter: with the defaults
 # (30 s doubling up to 15 min, 12 attempts) a mail keeps trying for well over an hour.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=12)

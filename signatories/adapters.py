@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coalition.links import absolute_url
 
-from .mailcontext import freeze, thaw
+from .mailcontext import BatchReads, freeze, thaw
 from .models import Endorsement, Organization, OutgoingMail, User, hash_ip
 from .outbox import (
     CONFIRMATION_KINDS,
@@ -137,10 +137,11 @@ def _awaiting_confirmation(user: User, language: str) -> dict[str, Any]:
     }
 
 
-def outgoing_mail_render(mail: OutgoingMail) -> Rendered:
+def outgoing_mail_render(mail: OutgoingMail, reads: BatchReads | None = None) -> Rendered:
     """In the worker: allauth's templates for `mail.template`, in the recipient's language."""
     site = {"name": settings.SITE_NAME, "domain": urlsplit(settings.SITE_URL).netloc}
-    context = {"email": mail.to, "current_site": site, **thaw(mail.context)}
+    fetch = reads.fetch if reads else None
+    context = {"email": mail.to, "current_site": site, **thaw(mail.context, fetch)}
     user = context.get("user")
     with translation.override(mail.language or settings.LANGUAGE_CODE):
         if mail.template.startswith("account/email/email_confirmation") and user:

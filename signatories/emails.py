@@ -7,12 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import translation
 
 from letters.models import Letter, render_markdown
 
-from .mailcontext import Link, freeze, thaw
+from .mailcontext import BatchReads, Link, freeze, thaw
 from .models import Endorsement, OutgoingMail, Update, User
 from .outbox import Rendered, outgoing_mail_queue_unrendered
 
@@ -37,11 +36,12 @@ def _queue(
     )
 
 
-def outgoing_mail_render(mail: OutgoingMail) -> Rendered:
+def outgoing_mail_render(mail: OutgoingMail, reads: BatchReads | None = None) -> Rendered:
     """In the worker: templates/emails/<name>-{subject,body}.txt and <name>-body.html."""
     name, language = mail.template, mail.language or settings.LANGUAGE_CODE
+    reads = reads or BatchReads()
     with translation.override(language):
-        context = thaw(mail.context)
+        context = thaw(mail.context, reads.fetch)
         if isinstance(context.get("letter"), Letter):
             context["letter"] = context["letter"].localized(language)
         if isinstance(context.get("update"), Update):
@@ -50,9 +50,9 @@ def outgoing_mail_render(mail: OutgoingMail) -> Rendered:
         for key, value in list(context.items()):
             if isinstance(value, Link):
                 context[key] = value()
-        subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
-        text = render_to_string(f"emails/{name}-body.txt", context).strip() + "\n"
-        html = render_to_string(f"emails/{name}-body.html", context)
+        subject = " ".join(reads.render(f"emails/{name}-subject.txt", context).split())
+        text = reads.render(f"emails/{name}-body.txt", context).strip() + "\n"
+        html = reads.render(f"emails/{name}-body.html", context)
     return Rendered(subject=subject, text=text, html=html)
 
 

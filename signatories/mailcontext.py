@@ -15,6 +15,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.template.loader import get_template
 from django.urls import reverse
 
 from coalition.links import absolute_url
@@ -66,6 +67,26 @@ def thaw(value: Any, fetch: Callable[[str, Any], models.Model] | None = None) ->
     if isinstance(value, list):
         return [thaw(item, fetch) for item in value]
     return value
+
+
+class BatchReads:
+    """What the mails of one batch read alike, read once for the batch: the objects their
+    contexts name (a hundred updates speak of one letter) and their compiled templates."""
+
+    def __init__(self) -> None:
+        self._objects: dict[tuple[str, Any], models.Model] = {}
+        self._templates: dict[str, Any] = {}
+
+    def fetch(self, label: str, pk: Any) -> models.Model:
+        key = (label, pk)
+        if key not in self._objects:
+            self._objects[key] = _fetch(label, pk)
+        return self._objects[key]
+
+    def render(self, template_name: str, context: dict[str, Any]) -> str:
+        if template_name not in self._templates:
+            self._templates[template_name] = get_template(template_name)
+        return self._templates[template_name].render(context)
 
 
 def _fetch(label: str, pk: Any) -> models.Model:

@@ -148,8 +148,12 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[email.message.Message] = []
+        # aiosmtpd keeps one session per connection: how many connections delivered mail.
+        self.sessions: list[object] = []
 
     async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
+        if not any(known is session for known in self.sessions):
+            self.sessions.append(session)
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
         )
