@@ -24,7 +24,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from coalition.breaker import CircuitBreaker
 from coalition.cache import ResilientRedisCache
 from letters.models import Letter
-from signatories import outbox
+from signatories import emails, outbox
 from signatories.models import Endorsement, OutgoingMail
 
 from .conftest import Inbox, PrivateRedis, free_port
@@ -281,6 +281,61 @@ def test_a_worker_killed_mid_send_leaves_the_mail_to_be_sent_exactly_once(
     assert [m["To"] for m in messages] == ["rania@friends-allies.example.org"]
     mail = OutgoingMail.objects.get()
     assert (mail.status, mail.attempts) == (OutgoingMail.Status.SENT, 2)
+
+
+class StallSecondDelivery(Inbox):
+    """Takes the first message, then holds the second without answering, as a worker is
+    killed in the middle of a batch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.second_started = threading.Event()
+
+    async def handle_DATA(self, server: object, session: object, envelope) -> str:
+        if len(self.messages) == 1 and not self.second_started.is_set():
+            self.second_started.set()
+            await asyncio.sleep(15)
+            return "451 the worker was killed before this answer"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_batch_leaves_each_mail_to_be_sent_exactly_once(
+    private_redis: PrivateRedis, point_celery_at, start_worker, settings
+) -> None:
+    from aiosmtpd.controller import Controller
+
+    inbox = StallSecondDelivery()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        point_celery_at(private_redis.url)
+        mails = [
+            emails.send_endorsement_received(EndorsementFactory(approved=True)) for _ in range(3)
+        ]
+        smtp = {"EMAIL_URL": f"smtp://127.0.0.1:{port}"}
+        first = start_worker(private_redis.url, **smtp)
+        assert inbox.second_started.wait(timeout=60)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(timeout=10)
+        statuses = dict(OutgoingMail.objects.values_list("pk", "status"))
+        # What the killed worker sent is marked sent; the rest of its batch stays claimed.
+        assert [statuses[mail.pk] for mail in mails] == ["sent", "sending", "sending"]
+
+        start_worker(private_redis.url, **smtp)
+        settings.OUTBOX_STALE_SECONDS = 0
+        settings.OUTBOX_SENDING_TIMEOUT_SECONDS = 0
+        outbox.outgoing_mail_sweep()
+        messages = inbox.wait_for(3, timeout=60)
+        outbox.outgoing_mail_sweep()  # a later sweep finds nothing left to send
+        time.sleep(2)
+    finally:
+        controller.stop()
+    assert sorted(m["To"] for m in messages) == sorted(mail.to for mail in mails)
+    rows = OutgoingMail.objects.order_by("created_at")
+    assert [(row.status, row.attempts) for row in rows] == [("sent", 1), ("sent", 2), ("sent", 2)]
 
 
 def run_with_database_down(code: str) -> subprocess.CompletedProcess[str]:

@@ -11,13 +11,14 @@ from unittest import mock
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
+from django.db import connection, connections
 from django.utils import timezone
 
 from signatories import emails, outbox
 from signatories.models import OutgoingMail
 from signatories.outbox import backoff_seconds
 
-from .conftest import Inbox, free_port
+from .conftest import Inbox, free_port, skip_or_fail
 from .factories import EndorsementFactory
 
 pytestmark = pytest.mark.django_db
@@ -335,3 +336,30 @@ def test_a_batch_sends_at_most_the_batch_size_oldest_first(
     outbox.outgoing_mail_send_batch()
     assert received(smtp_relay) == sorted(mail.to for mail in mails)
     assert len(smtp_relay.sessions) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_claiming_at_once_never_take_the_same_mail() -> None:
+    if connection.vendor != "postgresql":
+        skip_or_fail("SKIP LOCKED is PostgreSQL's (SQLite runs one writer at a time)")
+    mails = queued_mails(5)  # committed at once, so sent at once by the eager task
+    OutgoingMail.objects.update(status=OutgoingMail.Status.QUEUED, attempts=0)
+    # Another worker's batch, caught between claiming its rows and committing.
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute(
+                "SELECT id FROM signatories_outgoingmail WHERE id IN (%s, %s) FOR UPDATE",
+                [mails[0].pk, mails[1].pk],
+            )
+            # Waiting for the other's lock would be an error here, not a hung test.
+            with connection.cursor() as ours:
+                ours.execute("SET lock_timeout = '2s'")
+            claimed = outbox._claim_batch(10)
+            cursor.execute("ROLLBACK")
+    finally:
+        other.close()
+        with connection.cursor() as ours:
+            ours.execute("RESET lock_timeout")
+    assert [mail.pk for mail in claimed] == [mail.pk for mail in mails[2:]]
