@@ -13,7 +13,7 @@ import random
 import re
 import smtplib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -276,7 +276,9 @@ class _Connection:
     def close(self) -> None:
         if self.is_open:
             self.is_open = False
-            self.backend.close()
+            # Every outcome is written by now: a QUIT the server does not answer changes none.
+            with suppress(Exception):
+                self.backend.close()
 
 
 def _deliver_claimed(
