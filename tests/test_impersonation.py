@@ -258,9 +258,9 @@ def test_confirming_confirms_what_the_page_showed_not_what_was_sent_meanwhile(
     assert "planted" not in public_list(other)
 
 
-def test_after_this_was_not_me_the_owners_own_submission_replaces_the_squatters_details(
-    on_commit: OnCommit, mailoutbox: list
-) -> None:
+def squatted_refused_and_signed_by_the_owner(on_commit: OnCommit, mailoutbox: list) -> Letter:
+    """A stranger signs with the victim's address, the owner answers "this was not me", then
+    signs with their own details."""
     letter = publish_on_verification()
     with on_commit():
         sign(letter, ATTACKER_IP, **ATTACKER_DETAILS)
@@ -268,6 +268,13 @@ def test_after_this_was_not_me_the_owners_own_submission_replaces_the_squatters_
         Client().post(confirmation_link(mail_to_victim(mailoutbox)[-1]), {"decline": "1"})
     with on_commit():
         sign(letter, OWNER_IP, **OWNER_DETAILS)
+    return letter
+
+
+def test_after_this_was_not_me_the_owners_own_submission_replaces_the_squatters_details(
+    on_commit: OnCommit, mailoutbox: list
+) -> None:
+    letter = squatted_refused_and_signed_by_the_owner(on_commit, mailoutbox)
     organization = Organization.objects.get(user__email=VICTIM)
     assert organization.name == "Rede Solidária"
     assert organization.contact_name == "Ana Lima"
@@ -280,13 +287,7 @@ def test_after_this_was_not_me_the_owners_own_submission_replaces_the_squatters_
 def test_the_audit_trail_of_a_refused_and_resubmitted_signature_reads_as_it_happened(
     on_commit: OnCommit, mailoutbox: list
 ) -> None:
-    letter = publish_on_verification()
-    with on_commit():
-        sign(letter, ATTACKER_IP, **ATTACKER_DETAILS)
-    with on_commit():
-        Client().post(confirmation_link(mail_to_victim(mailoutbox)[-1]), {"decline": "1"})
-    with on_commit():
-        sign(letter, OWNER_IP, **OWNER_DETAILS)
+    squatted_refused_and_signed_by_the_owner(on_commit, mailoutbox)
     endorsement = Endorsement.objects.get(organization__user__email=VICTIM)
     trail = [
         (event.from_status, event.to_status, event.why()) for event in endorsement.events.all()
