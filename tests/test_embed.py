@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.test import Client
 from pytest_django.fixtures import Settings
@@ -95,3 +97,14 @@ def test_the_letter_page_offers_the_iframe_code_to_copy(
     )
     assert snippet.endswith("></iframe>")
     assert '<label for="embed-code">' in page
+
+
+def test_the_embed_names_its_favicon_so_the_browser_does_not_ask_for_a_missing_one(
+    client: Client, letter: Letter
+) -> None:
+    page = client.get(f"/letters/{letter.slug}/embed/").content.decode()
+    # Without a <link rel="icon">, every framed card made the browser ask for /favicon.ico: 404.
+    assert client.get("/favicon.ico").status_code == 404
+    icon = re.search(r'<link rel="icon" href="/static/([^"]+)"', page)
+    assert icon is not None
+    assert finders.find(icon.group(1)) is not None
