@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from coalition.pagecache import public_pages_changed
 from letters import views
@@ -325,3 +327,28 @@ def test_a_second_visit_to_the_same_page_reads_the_list_from_the_cache(
     with django_assert_num_queries(1):  # the letter
         second = signatories_page(client, letter)
     assert names(second) == names(first) == ["Amis de la Paix"]
+
+
+def test_the_list_of_an_open_letter_links_to_its_sign_form(client: Client, letter: Letter) -> None:
+    page = signatories_page(client, letter)
+    assert f'<a class="button primary large" href="/letters/{letter.slug}/sign/">' in page
+    assert "Sign this letter" in page
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"status": Letter.Status.CLOSED},
+        {"closes_at": timezone.now() - timedelta(days=1)},
+        {"opens_at": timezone.now() + timedelta(days=1)},
+        {"delivered_on": date(2026, 3, 12), "delivered_to": "the Assembly"},
+    ],
+    ids=["closed", "past-its-closing-date", "not-yet-open", "delivered"],
+)
+def test_the_list_of_a_letter_that_takes_no_signatures_has_no_sign_link(
+    client: Client, state: dict[str, object]
+) -> None:
+    letter = LetterFactory(**state)
+    page = signatories_page(client, letter)
+    assert "Sign this letter" not in page
+    assert f"/letters/{letter.slug}/sign/" not in page
