@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from html import unescape
@@ -148,3 +149,18 @@ def test_a_repeat_visit_costs_no_query_and_a_new_rendering_one(
     with django_assert_num_queries(1):  # the letter; its text and newest names are cached
         page = letter_page(client, letter)
     assert "<strong>3</strong> organisations" in page
+
+
+def test_the_sign_form_is_described_by_the_letters_summary_in_the_readers_language(
+    client: Client,
+) -> None:
+    letter = LetterFactory(title="Peace", summary='Stop the "war" <now> ' + "and more " * 60)
+    page = client.get(f"/letters/{letter.slug}/sign/").content.decode()
+    found = re.findall(r'<meta name="description" content="([^"]*)">', page)
+    assert len(found) == 1
+    assert found[0].startswith(
+        "Sign “Peace” on behalf of your organisation. Stop the &quot;war&quot; &lt;now&gt; and"
+    )
+    assert len(unescape(found[0])) < 300  # search engines cut a longer one anyway
+    arabic = client.get(f"/ar/letters/{letter.slug}/sign/").content.decode()
+    assert '<meta name="description" content="وقِّعوا على «Peace» باسم منظمتكم.' in arabic

@@ -329,6 +329,12 @@ def test_a_second_visit_to_the_same_page_reads_the_list_from_the_cache(
     assert names(second) == names(first) == ["Amis de la Paix"]
 
 
+def description(page: str) -> str:
+    found = re.findall(r'<meta name="description" content="([^"]*)">', page)
+    assert len(found) == 1, found
+    return found[0]
+
+
 def test_the_list_of_an_open_letter_links_to_its_sign_form(client: Client, letter: Letter) -> None:
     page = signatories_page(client, letter)
     assert f'<a class="button primary large" href="/letters/{letter.slug}/sign/">' in page
@@ -352,3 +358,25 @@ def test_the_list_of_a_letter_that_takes_no_signatures_has_no_sign_link(
     page = signatories_page(client, letter)
     assert "Sign this letter" not in page
     assert f"/letters/{letter.slug}/sign/" not in page
+
+
+def test_the_list_is_described_by_the_letters_summary_in_the_readers_language(
+    client: Client,
+) -> None:
+    letter = LetterFactory(title="Peace", summary="We call for peace.")
+    letter.translations.create(
+        language="fr",
+        title="Paix & justice",
+        summary='Nous appelons à la « paix » <script>alert("x")</script>.',
+        body="Texte",
+        recipients="États membres",
+        published=True,
+    )
+    english = signatories_page(client, letter)
+    assert description(english) == "The organisations that signed “Peace”. We call for peace."
+    french = signatories_page(client, letter, HTTP_ACCEPT_LANGUAGE="fr")
+    assert description(french) == (
+        "Les organisations qui ont signé «\u202fPaix &amp; justice\u202f». Nous appelons à la "
+        "« paix » &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;."
+    )
+    assert "<script>alert" not in french
