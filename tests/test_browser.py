@@ -787,3 +787,60 @@ def test_an_english_page_downloads_no_arabic_font_and_an_arabic_page_does(
     assert not [url for url in english if "arabic" in url]
     arabic = fonts_fetched(new_page(), f"/ar/letters/{letter.slug}/")
     assert [url for url in arabic if "noto-sans-arabic" in url]
+
+
+# The signatories page of an Arabic phone: what the eye sees of names, flags and the licence.
+LINE_ENDS_JS = """(text) => {
+    const node = [...document.querySelectorAll('.signatory-list a')]
+        .find((a) => a.textContent === text).firstChild;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    return [...range.getClientRects()].map((r) => [Math.round(r.left), Math.round(r.right)]);
+}"""
+ROW_EDGES_JS = """(text) => {
+    const row = [...document.querySelectorAll('.signatory-list li')]
+        .find((li) => li.textContent.includes(text));
+    const r = row.getBoundingClientRect();
+    return [Math.round(r.left), Math.round(r.right)];
+}"""
+FLAG_SIZE_JS = """(code) => {
+    const r = document.querySelector(`h2#country-${code} img.flag`).getBoundingClientRect();
+    return [Math.round(r.width), Math.round(r.height)];
+}"""
+LICENCE_LINES_JS = """() => document.querySelector('.map-credit a[href*="creativecommons"]')
+    .getClientRects().length"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_arabic_phone_keeps_latin_names_aligned_flags_in_shape_and_the_licence_whole(
+    new_page: NewPage, letter: Letter
+) -> None:
+    long_name = "International Federation for Human Rights and Friends of the Earth Geneva"
+    for name, country, city in [
+        (long_name, "CH", "Genève"),
+        ("Amis de la Paix", "FR", "Paris"),
+        ("جمعية الأمل", "LB", "بيروت"),
+    ]:
+        EndorsementFactory(
+            letter=letter,
+            approved=True,
+            organization__name=name,
+            organization__country=country,
+            organization__city=city,
+        )
+    page = new_page(width=375)
+    page.goto(f"/ar/letters/{letter.slug}/signatories/")
+    lines = page.evaluate(LINE_ENDS_JS, long_name)
+    row_left, row_right = page.evaluate(ROW_EDGES_JS, long_name)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "signatories-ar-375.png", full_page=True)
+    assert len(lines) > 1  # the name wraps at this width
+    # Every line of the Latin name ends at the right-hand edge of the Arabic row, as the
+    # city below it does (before: the wrapped lines hung from the left edge).
+    assert [right for _left, right in lines] == [row_right] * len(lines)
+    assert all(left >= row_left for left, _right in lines)
+    # Each flag at its own proportions: the Swiss one square, the French one 16 x 11.
+    assert page.evaluate(FLAG_SIZE_JS, "CH") == [11, 11]
+    assert page.evaluate(FLAG_SIZE_JS, "FR") == [16, 11]
+    assert page.evaluate(LICENCE_LINES_JS) == 1  # "CC BY 4.0" on one line

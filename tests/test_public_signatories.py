@@ -20,9 +20,7 @@ from letters.models import Letter
 from signatories import counts, tasks
 from signatories.services import moderation
 
-from . import test_browser
 from .factories import EndorsementFactory, LetterFactory, UserFactory
-from .test_browser import SCREENSHOTS, NewPage
 
 pytestmark = pytest.mark.django_db
 
@@ -382,53 +380,3 @@ def test_the_list_is_described_by_the_letters_summary_in_the_readers_language(
         "« paix » &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;."
     )
     assert "<script>alert" not in french
-
-
-# The real browser of tests/test_browser.py, for the one test below that looks at the page.
-browser = test_browser.browser
-new_page = test_browser.new_page
-LINE_ENDS_JS = """(text) => {
-    const node = [...document.querySelectorAll('.signatory-list a')]
-        .find((a) => a.textContent === text).firstChild;
-    const range = document.createRange();
-    range.selectNodeContents(node);
-    return [...range.getClientRects()].map((r) => [Math.round(r.left), Math.round(r.right)]);
-}"""
-ROW_EDGES_JS = """(text) => {
-    const row = [...document.querySelectorAll('.signatory-list li')]
-        .find((li) => li.textContent.includes(text));
-    const r = row.getBoundingClientRect();
-    return [Math.round(r.left), Math.round(r.right)];
-}"""
-FLAG_SIZE_JS = """(code) => {
-    const r = document.querySelector(`h2#country-${code} img.flag`).getBoundingClientRect();
-    return [Math.round(r.width), Math.round(r.height)];
-}"""
-LICENCE_LINES_JS = """() => document.querySelector('.map-credit a[href*="creativecommons"]')
-    .getClientRects().length"""
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_an_arabic_phone_keeps_latin_names_aligned_flags_in_shape_and_the_licence_whole(
-    new_page: NewPage, letter: Letter
-) -> None:
-    long_name = "International Federation for Human Rights and Friends of the Earth Geneva"
-    sign(letter, long_name, "CH", city="Genève", website="https://fidh.example.org")
-    sign(letter, "Amis de la Paix", "FR", city="Paris")
-    sign(letter, "جمعية الأمل", "LB", city="بيروت")
-    page = new_page(width=375)
-    page.goto(f"/ar/letters/{letter.slug}/signatories/")
-    lines = page.evaluate(LINE_ENDS_JS, long_name)
-    row_left, row_right = page.evaluate(ROW_EDGES_JS, long_name)
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "signatories-ar-375.png", full_page=True)
-    assert len(lines) > 1  # the name wraps at this width
-    # Every line of the Latin name ends at the right-hand edge of the Arabic row, as the
-    # city below it does (before: the wrapped lines hung from the left edge).
-    assert [right for _left, right in lines] == [row_right] * len(lines)
-    assert all(left >= row_left for left, _right in lines)
-    # Each flag at its own proportions: the Swiss one square, the French one 16 x 11.
-    assert page.evaluate(FLAG_SIZE_JS, "CH") == [11, 11]
-    assert page.evaluate(FLAG_SIZE_JS, "FR") == [16, 11]
-    assert page.evaluate(LICENCE_LINES_JS) == 1  # "CC BY 4.0" on one line
