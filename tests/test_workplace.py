@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from html import unescape
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -362,3 +363,45 @@ def test_the_review_page_costs_the_same_few_queries_with_many_candidates(
     with django_assert_max_num_queries(25):
         page = moderator_client.get(review_url(endorsement, "status__exact=pending"))
     assert page.content.decode().count("same website") == 10
+
+
+# Dates a team on several continents reads the same way ----------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_the_queue_and_the_review_page_write_dates_year_first_in_every_language(
+    moderator_client: Client, moderator: User, letter: Letter, on_commit: OnCommit, language: str
+) -> None:
+    moderator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    endorsement = pending(letter, "Amal Relief")
+    # 12 August: the day a month-first reader and a day-first reader would tell apart.
+    signed_at = datetime(2026, 8, 12, 9, 30, tzinfo=UTC)
+    Endorsement.objects.filter(pk=endorsement.pk).update(signed_at=signed_at)
+    endorsement.refresh_from_db()
+    with on_commit():
+        moderation.endorsement_approve(endorsement=endorsement, moderator=moderator)
+
+    queue = moderator_client.get(f"{CHANGELIST}?status__exact=all").content.decode()
+    signed_cell = re.search(r'<td class="field-signed">(.*?)</td>', queue)
+    assert signed_cell is not None
+    assert ">2026-08-12</time>" in signed_cell.group(1)
+    review = moderator_client.get(review_url(endorsement)).content.decode()
+    assert "2026-08-12 09:30" in review
+    for page in (queue, review):
+        assert "08/12/2026" not in page
+        assert "12/08/2026" not in page
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "pt-br", "ar"])
+def test_the_admin_date_fields_write_and_read_dates_year_first(
+    admin_client: Client, letter: Letter, language: str
+) -> None:
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    Letter.objects.filter(pk=letter.pk).update(opens_at=datetime(2026, 8, 12, 9, 30, tzinfo=UTC))
+    page = admin_client.get(f"/admin/letters/letter/{letter.pk}/change/").content.decode()
+    assert re.search(r'name="opens_at_0" value="2026-08-12"', page)
+    # The calendar writes what the field reads: the first input format, in the page's script.
+    catalog = admin_client.get("/admin/jsi18n/").content.decode()
+    first_input_format = re.search(r'"DATE_INPUT_FORMATS": \[\s*"([^"]+)"', catalog)
+    assert first_input_format is not None
+    assert first_input_format.group(1) == "%Y-%m-%d"
