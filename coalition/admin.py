@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.filters import SimpleListFilter
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -14,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
@@ -114,3 +116,18 @@ def view_on_site(request: HttpRequest, content_type_id: int, object_id: str) -> 
     if not allowed:
         raise Http404
     return contenttype_views.shortcut(request, content_type_id, object_id)
+
+
+def _site_header() -> str:
+    return _("%(site)s administration") % {"site": settings.SITE_NAME}
+
+
+def _index_title() -> str:
+    return _("%(site)s: letters and signatures") % {"site": settings.SITE_NAME}
+
+
+# Staff keep the public site and the admin open side by side: "Django administration" named the
+# framework, not the place. Lazy, so that each page reads them in its own language.
+admin.site.site_header = lazy(_site_header, str)()
+admin.site.site_title = lazy(_site_header, str)()
+admin.site.index_title = lazy(_index_title, str)()

@@ -219,7 +219,7 @@ def test_a_superuser_from_createsuperuser_signs_into_the_admin_with_the_password
     with on_commit():
         response = staff.post("/accounts/login/?next=/admin/", credentials)
     assert response["Location"] == "/admin/"
-    assert "Site administration" in staff.get("/admin/").content.decode()
+    assert "Coalition: letters and signatures" in staff.get("/admin/").content.decode()
     assert mailoutbox == []
 
 

@@ -405,3 +405,28 @@ def test_the_admin_date_fields_write_and_read_dates_year_first(
     first_input_format = re.search(r'"DATE_INPUT_FORMATS": \[\s*"([^"]+)"', catalog)
     assert first_input_format is not None
     assert first_input_format.group(1) == "%Y-%m-%d"
+
+
+# The admin names the site ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "header", "index_title"),
+    [
+        ("en", "Syria Coalition administration", "Syria Coalition: letters and signatures"),
+        ("fr", "Administration de Syria Coalition", "Syria Coalition\u00a0: lettres et signatures"),
+        ("ar", "إدارة Syria Coalition", "Syria Coalition: الرسائل والتوقيعات"),
+    ],
+)
+def test_the_admin_header_and_title_name_the_site_in_the_staff_language(
+    moderator_client: Client, settings, language: str, header: str, index_title: str
+) -> None:
+    settings.SITE_NAME = "Syria Coalition"
+    moderator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    home = unescape(moderator_client.get("/admin/").content.decode())
+    assert f'<div id="site-name"><a href="/admin/">{header}</a></div>' in home
+    assert f"<title>{index_title} | {header}</title>" in home
+    assert f"<h1>{index_title}</h1>" in home
+    assert "Django" not in home
+    queue = unescape(moderator_client.get(CHANGELIST).content.decode())
+    assert f"| {header}</title>" in queue
