@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import stat
 import time
 import tracemalloc
@@ -982,3 +983,22 @@ def test_a_set_aside_sign_up_goes_with_the_purge_of_unconfirmed_sign_ups(
     assert not Organization.objects.filter(name="Totally Real NGO").exists()
     owner = Organization.objects.get(user__email=VICTIM)
     assert owner.endorsements.get(letter=letter).status == "approved"
+
+
+def selected_letters(page: str) -> list[str]:
+    select = re.search(r'<select name="letter"[^>]*>(.*?)</select>', page, re.S)
+    assert select is not None
+    return re.findall(r'<option value="([^"]*)" selected>', select.group(1))
+
+
+def test_the_import_form_preselects_the_only_letter(
+    moderator_client: Client, letter: Letter
+) -> None:
+    assert selected_letters(moderator_client.get(IMPORT).content.decode()) == [str(letter.pk)]
+
+
+def test_the_import_form_leaves_the_choice_to_staff_when_there_are_two_letters(
+    moderator_client: Client, letter: Letter
+) -> None:
+    LetterFactory()
+    assert selected_letters(moderator_client.get(IMPORT).content.decode()) == [""]

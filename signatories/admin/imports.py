@@ -50,6 +50,14 @@ class OfflineImportForm(forms.Form):
     )
     import_file = forms.FileField(label=gettext_lazy("File (.csv or .xlsx)"))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A coalition with one letter imports into that letter; leaving the choice empty only
+        # sent the file back with "This field is required" after a wait for the upload.
+        letters = list(Letter.objects.values_list("pk", flat=True)[:2])
+        if len(letters) == 1:
+            self.fields["letter"].initial = letters[0]
+
     def clean_import_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["import_file"]
         try:
