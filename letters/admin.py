@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coalition.admin import ModelAdmin
@@ -18,6 +19,22 @@ from signatories.public import signatory_count_after_letter_change
 
 from .models import Letter, LetterInitiator, LetterPdf, LetterTranslation
 from .views import stored_pdf_response
+
+DELIVERY_TEXT_FIELDS = ("delivered_to", "delivery_note")
+
+
+def delivery_left_untranslated(letter: Letter) -> list[str]:
+    """The languages of the published translations of a delivered letter that leave empty a
+    delivery field the letter itself fills in: their pages put the original's words there,
+    an English recipient inside an Arabic sentence."""
+    if not letter.delivered_on:
+        return []
+    filled = [field for field in DELIVERY_TEXT_FIELDS if getattr(letter, field).strip()]
+    return [
+        translation.language
+        for translation in letter.translations.filter(published=True).order_by("language")
+        if any(not getattr(translation, field).strip() for field in filled)
+    ]
 
 
 class LetterTranslationInline(admin.StackedInline):
@@ -121,6 +138,21 @@ class LetterAdmin(ModelAdmin):
         return stored_pdf_response(
             request, letter=letter, language=language, audience=LetterPdf.Audience.STAFF
         )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        names = dict(settings.LANGUAGES)
+        for language in delivery_left_untranslated(form.instance):
+            self.message_user(
+                request,
+                gettext(
+                    "%(language)s: this published translation leaves “delivered to” or the "
+                    "delivery note empty, so its page shows the original's words there. Fill "
+                    "them in, in the translation below."
+                )
+                % {"language": names.get(language, language)},
+                messages.WARNING,
+            )
 
     def save_model(self, request: HttpRequest, obj: Letter, form: Any, change: bool) -> None:
         previous_slug = form.initial.get("slug", "") if change else ""

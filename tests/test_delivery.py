@@ -4,6 +4,7 @@ count.json say so, and signing closes unless staff reopen the letter for a secon
 from __future__ import annotations
 
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -181,3 +182,114 @@ def test_staff_mark_a_letter_delivered_in_the_admin_and_the_page_changes(
     )
     assert response.status_code == 200
     assert "Only a delivered letter can be reopened" in response.content.decode()
+
+
+def _translation(letter: Letter, language: str, **fields: object) -> LetterTranslation:
+    return LetterTranslation.objects.create(
+        letter=letter,
+        language=language,
+        title="Titre",
+        summary="Résumé",
+        body="Texte",
+        recipients="États membres",
+        **{"published": True, **fields},
+    )
+
+
+def _change_form(letter: Letter) -> dict[str, str]:
+    """The admin's change form of `letter` as its page sends it, with its translations."""
+    form = {
+        "title": letter.title,
+        "slug": letter.slug,
+        "summary": letter.summary,
+        "body": letter.body,
+        "recipients": letter.recipients,
+        "status": letter.status,
+        "moderation": letter.moderation,
+        "original_language": letter.original_language,
+        "delivered_on": str(letter.delivered_on or ""),
+        "delivered_to": letter.delivered_to,
+        "delivery_note": letter.delivery_note,
+        "delivery_url": letter.delivery_url,
+        "initiators-TOTAL_FORMS": "0",
+        "initiators-INITIAL_FORMS": "0",
+    }
+    translations = list(letter.translations.order_by("pk"))
+    form["translations-TOTAL_FORMS"] = form["translations-INITIAL_FORMS"] = str(len(translations))
+    for number, translation in enumerate(translations):
+        prefix = f"translations-{number}-"
+        form.update(
+            {
+                f"{prefix}id": str(translation.pk),
+                f"{prefix}letter": str(letter.pk),
+                **{
+                    f"{prefix}{field}": getattr(translation, field)
+                    for field in ("language", "title", "summary", "body", "recipients")
+                },
+                f"{prefix}delivered_to": translation.delivered_to,
+                f"{prefix}delivery_note": translation.delivery_note,
+            }
+        )
+        if translation.published:
+            form[f"{prefix}published"] = "on"
+    return form
+
+
+def _warnings(response) -> list[str]:
+    return [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+
+
+@pytest.mark.parametrize(
+    ("staff_language", "warning"),
+    [
+        (
+            "en",
+            "French: this published translation leaves “delivered to” or the delivery note "
+            "empty, so its page shows the original's words there. Fill them in, in the "
+            "translation below.",
+        ),
+        (
+            "ar",
+            "الفرنسية: تركت هذه الترجمة المنشورة حقل «سُلِّمت إلى» أو ملاحظة التسليم فارغًا، "
+            "فتعرض صفحتها كلمات النص الأصلي في موضعهما. يُرجى ملؤهما في الترجمة أدناه.",
+        ),
+    ],
+)
+def test_saving_a_delivered_letter_warns_of_each_published_translation_without_its_delivery(
+    admin_client: Client, delivered: Letter, settings, staff_language: str, warning: str
+) -> None:
+    _translation(delivered, "fr", delivery_note="Remise à New York.")
+    _translation(delivered, "ar", delivered_to="رئيسة الجمعية العامة", delivery_note="سُلِّمت.")
+    _translation(delivered, "es", published=False)
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = staff_language
+
+    response = admin_client.post(
+        f"/admin/letters/letter/{delivered.pk}/change/", _change_form(delivered), follow=True
+    )
+
+    assert response.redirect_chain[-1][1] == 302
+    # French lacks its recipient; Arabic is complete; Spanish is not published yet.
+    assert _warnings(response) == [warning]
+    assert warning in unescape(response.content.decode())
+
+
+def test_a_delivered_letter_whose_translations_carry_the_delivery_saves_without_a_warning(
+    admin_client: Client, delivered: Letter
+) -> None:
+    _translation(delivered, "fr", delivered_to="la présidente", delivery_note="Remise.")
+    response = admin_client.post(
+        f"/admin/letters/letter/{delivered.pk}/change/", _change_form(delivered), follow=True
+    )
+    assert response.redirect_chain[-1][1] == 302
+    assert _warnings(response) == []
+    # Filling the missing field in the translation itself ends the warning too.
+    page = _translation(delivered, "ar", delivery_note="سُلِّمت.")
+    response = admin_client.post(
+        f"/admin/letters/letter/{delivered.pk}/change/", _change_form(delivered), follow=True
+    )
+    assert [w.split(":")[0] for w in _warnings(response)] == ["Arabic"]
+    form = _change_form(delivered)
+    number = list(delivered.translations.order_by("pk")).index(page)
+    form[f"translations-{number}-delivered_to"] = "رئيسة الجمعية العامة"
+    response = admin_client.post(f"/admin/letters/letter/{delivered.pk}/change/", form, follow=True)
+    assert _warnings(response) == []
