@@ -198,7 +198,7 @@ DEADLINES = {
     "pt-br": "24 de Dezembro de 2026 às 17:00 UTC",
     "es": "24 de diciembre de 2026 a las 17:00 UTC",
     "fr": "24 décembre 2026 17:00 UTC",
-    "ar": "24 ديسمبر، 2026، 17:00 UTC",
+    "ar": "24 ديسمبر 2026، 17:00 UTC",
 }
 
 
