@@ -266,7 +266,7 @@ def test_staff_send_from_the_admin_and_see_progress_per_update(
     signatory(letter, "second@yes.example.org")
     signatory(letter, "bounces@yes.example.org")
     with on_commit():
-        admin_client.post(f"/admin/signatories/update/{update.pk}/send/")
+        admin_client.post(f"/admin/signatories/update/{update.pk}/send/", {"confirm": "yes"})
     OutgoingMail.objects.filter(to="bounces@yes.example.org").update(
         status=OutgoingMail.Status.FAILED
     )
@@ -459,3 +459,63 @@ def test_the_preview_frames_the_html_mail_with_its_own_styles_allowed(
     assert "Nous avons remis la lettre à <strong>l" in html.content.decode()
     assert html["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in html["Content-Security-Policy"]
+
+
+def test_the_first_click_on_send_asks_naming_the_organisations_per_language_and_sends_nothing(
+    letter: Letter, update: Update, admin_client: Client, on_commit: OnCommit, mailoutbox
+) -> None:
+    signatory(letter, "one@en.example.org", language="en")
+    signatory(letter, "two@en.example.org", language="en")
+    # No Spanish translation: this one reads the text as written, in English.
+    signatory(letter, "tres@es.example.org", language="es")
+    signatory(letter, "wahid@ar.example.org", language="ar")
+    # Signed in no recorded language: its account's language (French) decides.
+    french = signatory(letter, "un@fr.example.org")
+    french.organization.user.language = "fr"
+    french.organization.user.save()
+    signatory(letter, "no@en.example.org", wants_updates=False)
+    send_url = f"/admin/signatories/update/{update.pk}/send/"
+
+    with on_commit():
+        asked = admin_client.post(send_url)
+
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert "This will send the update to 5 organisations:" in page
+    assert "<li>English: 3</li>" in page
+    assert "<li>French: 1</li>" in page
+    assert "<li>Arabic: 1</li>" in page
+    assert "Spanish" not in page.split("This will send")[1]
+    cancel = f'href="/admin/signatories/update/{update.pk}/change/" class="button cancel-link"'
+    assert cancel in page
+    update.refresh_from_db()
+    assert update.state == Update.State.DRAFT
+    assert not UpdateDelivery.objects.exists()
+    assert mailoutbox == []
+
+    with on_commit():
+        admin_client.post(send_url, {"confirm": "yes"})
+
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "one@en.example.org",
+        "tres@es.example.org",
+        "two@en.example.org",
+        "un@fr.example.org",
+        "wahid@ar.example.org",
+    ]
+
+
+def test_the_confirmation_speaks_the_moderators_language(
+    letter: Letter, update: Update, admin_client: Client
+) -> None:
+    signatory(letter, "one@en.example.org", language="en")
+    signatory(letter, "wahid@ar.example.org", language="ar")
+    signatory(letter, "ithnan@ar.example.org", language="ar")
+
+    page = admin_client.post(
+        f"/admin/signatories/update/{update.pk}/send/", HTTP_ACCEPT_LANGUAGE="ar"
+    ).content.decode()
+
+    assert "سيُرسل هذا التحديث إلى 3 منظمات:" in page
+    assert "<li>العربية: 2</li>" in page
+    assert "<li>الإنجليزية: 1</li>" in page

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -227,12 +228,56 @@ class UpdateAdmin(ChangePageContextMixin, ModelAdmin):
         )
         return HttpResponseRedirect(self._change_url(update))
 
+    def _recipients_by_language(self, update: Update) -> list[tuple[str, int]]:
+        """How many recipients read the update in each language, as the fan-out will choose
+        it (emails.update_language): grouped in the database, so a letter with thousands of
+        signatories costs one query."""
+        wanted = (
+            updates.update_recipients(update)
+            .annotate(
+                wanted=Coalesce(NullIf("language", Value("")), "organization__user__language")
+            )
+            .values("wanted")
+            .annotate(count=Count("pk"))
+        )
+        counts: dict[str, int] = {}
+        for row in wanted:
+            language = update.text_in(row["wanted"] or "")[0]
+            counts[language] = counts.get(language, 0) + row["count"]
+        names = dict(settings.LANGUAGES)
+        return [(str(names.get(code, code)), counts[code]) for code in names if code in counts]
+
+    def _send_confirm(self, request: HttpRequest, update: Update) -> HttpResponse:
+        by_language = self._recipients_by_language(update)
+        return TemplateResponse(
+            request,
+            "admin/signatories/update/send_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": update,
+                "title": _("Send this update?"),
+                "subtitle": None,
+                "recipient_count": sum(count for _name, count in by_language),
+                "by_language": by_language,
+                "change_url": self._change_url(update),
+            },
+        )
+
     def send_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         update = self._update(request, object_id)
         user = request.user
         if not user.has_perm(SEND_PERMISSION):
             raise PermissionDenied
         assert isinstance(user, User)
+        # Mail that went out cannot be called back: the first click only shows who it will
+        # reach; the Send button on that page is the one that sends.
+        if (
+            request.POST.get("confirm") != "yes"
+            and update.state == Update.State.DRAFT
+            and updates.update_recipients(update).exists()
+        ):
+            return self._send_confirm(request, update)
         try:
             started = updates.update_send(update=update, actor=user)
         except updates.UpdateHasNoRecipients:
