@@ -21,7 +21,7 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from letters.models import Letter
-from signatories.models import Endorsement, Organization
+from signatories.models import Endorsement, Organization, Update, UpdateTranslation
 
 from .conftest import skip_or_fail
 from .factories import EndorsementFactory, LetterFactory, UserFactory
@@ -572,6 +572,65 @@ def test_the_queue_on_a_phone_keeps_organisation_hints_and_status_without_sidewa
         expect(page.locator("#result_list thead th", has_text=header)).to_be_visible()
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "admin-queue-375.png", full_page=True)
+
+
+def outside(inner: dict[str, float], outer: dict[str, float]) -> float:
+    """How many pixels `inner` reaches past `outer` on either side (0 when it fits)."""
+    return max(
+        0.0,
+        outer["x"] - inner["x"],
+        inner["x"] + inner["width"] - (outer["x"] + outer["width"]),
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 1440, 1920])
+def test_the_update_page_gives_preview_and_send_a_panel_staff_can_use(
+    new_page: NewPage, live_server: LiveServer, letter: Letter, width: int
+) -> None:
+    for n, language in enumerate(["en", "en", "ar"]):
+        EndorsementFactory(
+            letter=letter,
+            status=Endorsement.Status.APPROVED,
+            wants_updates=True,
+            language=language,
+            organization__name=f"Recipient {n}",
+        )
+    page = signed_in_moderator(new_page, live_server, width)
+    update = Update.objects.create(
+        letter=letter,
+        subject="The letter was delivered",
+        body="We handed the letter to the General Assembly today.",
+        created_by=UserFactory(),
+    )
+    UpdateTranslation.objects.create(
+        update=update, language="ar", subject="تم تسليم الرسالة", body="سلّمنا الرسالة اليوم."
+    )
+    page.goto(f"/admin/signatories/update/{update.pk}/change/")
+    panel = page.locator("#update-send").bounding_box()
+    assert panel is not None and panel["width"] >= 250, f"the panel is {panel} at {width} px"
+    for control in [
+        page.get_by_role("link", name="Arabic"),
+        page.get_by_label("Send a test copy to myself, in"),
+        page.get_by_role("button", name="Send a test copy"),
+        page.get_by_role("button", name="Send the update"),
+    ]:
+        expect(control).to_be_visible()
+        assert outside(control.bounding_box(), panel) == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"admin-update-{width}.png", full_page=True)
+
+    page.get_by_role("button", name="Send the update").click()
+    expect(page.locator("#content-main")).to_contain_text(
+        "This will send the update to 3 organisations:"
+    )
+    expect(page.locator("#content-main li")).to_have_text(["English: 2", "Arabic: 1"])
+    update.refresh_from_db()
+    assert update.state == Update.State.DRAFT
+    page.get_by_role("link", name="Cancel").click()
+    expect(page).to_have_url(f"{live_server.url}/admin/signatories/update/{update.pk}/change/")
+    update.refresh_from_db()
+    assert update.state == Update.State.DRAFT
 
 
 @pytest.mark.parametrize(
