@@ -24,7 +24,7 @@ from letters.models import Letter
 from signatories.models import Endorsement, Organization, Update, UpdateTranslation
 
 from .conftest import skip_or_fail
-from .factories import EndorsementFactory, LetterFactory, UserFactory
+from .factories import EndorsementFactory, LetterFactory, OrganizationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -581,6 +581,47 @@ def outside(inner: dict[str, float], outer: dict[str, float]) -> float:
         outer["x"] - inner["x"],
         inner["x"] + inner["width"] - (outer["x"] + outer["width"]),
     )
+
+
+def test_no_review_card_is_overrun_by_the_organisations_to_compare(
+    new_page: NewPage, live_server: LiveServer, letter: Letter
+) -> None:
+    website = "https://international-federation-for-human-rights-leagues.example.org"
+    for n in range(4):
+        EndorsementFactory(
+            letter=letter,
+            status=Endorsement.Status.APPROVED,
+            organization=OrganizationFactory(
+                name=f"International Federation for Human Rights Leagues, chapter {n}",
+                website=website,
+                country="LB",
+            ),
+        )
+    [endorsement] = queue_of(letter, 1)
+    # Its own address is elsewhere: the "differs from the website" badge names the long domain.
+    organization = endorsement.organization
+    organization.website = website
+    organization.derive_fields()
+    organization.save()
+    page = signed_in_moderator(new_page, live_server)
+    page.goto(f"/admin/signatories/endorsement/{endorsement.pk}/change/")
+    expect(page.locator(".review-candidates tbody tr")).to_have_count(4)
+    overruns = page.evaluate(
+        """() => [...document.querySelectorAll('.review-panel')].flatMap(card => {
+            const box = card.getBoundingClientRect();
+            return [...card.querySelectorAll('*')].map(child => {
+                const inner = child.getBoundingClientRect();
+                if (!inner.width && !inner.height) return [null, null, 0];
+                const past = Math.max(box.left - inner.left, inner.right - box.right);
+                return [card.querySelector('h3').textContent, child.outerHTML.slice(0, 80),
+                        Math.round(past)];
+            }).filter(([, , past]) => past > 0);
+        })"""
+    )
+    assert overruns == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "admin-review-1280.png", full_page=True)
 
 
 @pytest.mark.parametrize("width", [1280, 1440, 1920])
