@@ -266,7 +266,9 @@ def test_staff_send_from_the_admin_and_see_progress_per_update(
     signatory(letter, "second@yes.example.org")
     signatory(letter, "bounces@yes.example.org")
     with on_commit():
-        admin_client.post(f"/admin/signatories/update/{update.pk}/send/", {"confirm": "yes"})
+        admin_client.post(
+            f"/admin/signatories/update/{update.pk}/send/", {"confirm": "yes", "recipients": "3"}
+        )
     OutgoingMail.objects.filter(to="bounces@yes.example.org").update(
         status=OutgoingMail.Status.FAILED
     )
@@ -494,7 +496,7 @@ def test_the_first_click_on_send_asks_naming_the_organisations_per_language_and_
     assert mailoutbox == []
 
     with on_commit():
-        admin_client.post(send_url, {"confirm": "yes"})
+        admin_client.post(send_url, {"confirm": "yes", "recipients": "5"})
 
     assert sorted(m.to[0] for m in mailoutbox) == [
         "one@en.example.org",
@@ -519,3 +521,23 @@ def test_the_confirmation_speaks_the_moderators_language(
     assert "سيُرسل هذا التحديث إلى 3 منظمات:" in page
     assert "<li>العربية: 2</li>" in page
     assert "<li>الإنجليزية: 1</li>" in page
+
+
+def test_send_refuses_when_the_organisations_changed_since_the_confirmation_was_shown(
+    letter: Letter, update: Update, admin_client: Client, on_commit: OnCommit, mailoutbox
+) -> None:
+    signatory(letter, "one@en.example.org")
+    send_url = f"/admin/signatories/update/{update.pk}/send/"
+    asked = admin_client.post(send_url).content.decode()
+    assert "This will send the update to 1 organisation:" in asked
+    signatory(letter, "late@en.example.org")
+
+    with on_commit():
+        again = admin_client.post(send_url, {"confirm": "yes", "recipients": "1"}).content.decode()
+
+    assert "Not sent: the number of organisations it reaches changed" in again
+    assert "This will send the update to 2 organisations:" in again
+    assert 'name="recipients" value="2"' in again
+    update.refresh_from_db()
+    assert update.state == Update.State.DRAFT
+    assert mailoutbox == []

@@ -271,13 +271,22 @@ class UpdateAdmin(ChangePageContextMixin, ModelAdmin):
             raise PermissionDenied
         assert isinstance(user, User)
         # Mail that went out cannot be called back: the first click only shows who it will
-        # reach; the Send button on that page is the one that sends.
-        if (
-            request.POST.get("confirm") != "yes"
-            and update.state == Update.State.DRAFT
-            and updates.update_recipients(update).exists()
-        ):
-            return self._send_confirm(request, update)
+        # reach; the Send button on that page is the one that sends, and only to the number it
+        # named (organisations that signed or unsubscribed meanwhile change it: ask again).
+        recipients = updates.update_recipients(update).count()
+        if update.state == Update.State.DRAFT and recipients:
+            if request.POST.get("confirm") != "yes":
+                return self._send_confirm(request, update)
+            if request.POST.get("recipients") != str(recipients):
+                self.message_user(
+                    request,
+                    _(
+                        "Not sent: the number of organisations it reaches changed since this "
+                        "page was shown. Check it again."
+                    ),
+                    messages.WARNING,
+                )
+                return self._send_confirm(request, update)
         try:
             started = updates.update_send(update=update, actor=user)
         except updates.UpdateHasNoRecipients:
