@@ -42,13 +42,13 @@ test: $(STAMP) $(MO)
 
 # Mail and the other background work, on the default queue.
 worker: export DEBUG ?= True
-worker: $(STAMP)
+worker: $(STAMP) $(MO)
 	$(BIN)/celery -A coalition worker --queues celery --loglevel=info
 
 # The letter's PDFs, on a queue of their own so that no mail waits behind a render; one at a
 # time, since each takes some hundred megabytes (docs/deploy.md).
 pdf-worker: export DEBUG ?= True
-pdf-worker: $(STAMP)
+pdf-worker: $(STAMP) $(MO)
 	$(BIN)/celery -A coalition worker --queues pdf --concurrency 1 --loglevel=info --hostname pdf@%h
 
 beat: export DEBUG ?= True
